@@ -1,0 +1,141 @@
+import { z } from 'zod';
+
+import { certificateKinds, certificateStatuses, emailPattern, genders, passwordPolicy, personalNumberPattern, phoneNumberPattern } from '../domain';
+import { errorCodes } from '../errors';
+
+/**
+ * Request and response schemas of the service API. The service validates with them, the OpenAPI
+ * document is generated from them, and the typed client and the desktop IPC contract reuse them.
+ * Each schema that can fail on a domain rule names the catalogue code in its message, so the
+ * service can report the precise code per field.
+ */
+
+export const PersonalNumberSchema = z.string().regex(personalNumberPattern, 'INVALID_PERSONAL_NUMBER');
+export const PhoneNumberSchema = z.string().regex(phoneNumberPattern, 'INVALID_PHONE_NUMBER');
+export const EmailSchema = z.string().max(254).regex(emailPattern, 'INVALID_EMAIL');
+/** A date as YYYY-MM-DD. */
+export const IsoDateSchema = z.iso.date();
+
+export const ErrorBodySchema = z
+  .object({
+    error: z.object({
+      code: z.enum(errorCodes as [string, ...string[]]),
+      message: z.string(),
+      fields: z.array(z.object({ path: z.string(), code: z.string() })).optional(),
+      retryAfterSeconds: z.number().int().optional(),
+    }),
+  })
+  .meta({ id: 'ErrorBody' });
+
+export const SignInRequestSchema = z
+  .object({
+    username: z.string().min(1).max(128),
+    password: z.string().min(1).max(passwordPolicy.maxLength),
+    /** `browser` gets an httpOnly cookie; `desktop` gets a bearer token in the body instead. */
+    client: z.enum(['browser', 'desktop']).default('browser'),
+  })
+  .strict()
+  .meta({ id: 'SignInRequest' });
+export type SignInRequest = z.input<typeof SignInRequestSchema>;
+
+export const SessionInfoSchema = z
+  .object({
+    username: z.string(),
+    certificateKind: z.enum(certificateKinds),
+    displayName: z.string(),
+    expiresAt: z.string(),
+    idleTimeoutSeconds: z.number().int(),
+  })
+  .meta({ id: 'SessionInfo' });
+export type SessionInfo = z.infer<typeof SessionInfoSchema>;
+
+export const SignInResponseSchema = z
+  .object({
+    session: SessionInfoSchema,
+    /** Only for `client: "desktop"`; the browser never sees its token. */
+    token: z.string().optional(),
+  })
+  .meta({ id: 'SignInResponse' });
+export type SignInResponse = z.infer<typeof SignInResponseSchema>;
+
+export const ProfileSchema = z
+  .object({
+    username: z.string(),
+    certificateKind: z.enum(certificateKinds),
+    commonName: z.string(),
+    givenName: z.string(),
+    surname: z.string(),
+    personalNumber: z.string(),
+    /** The subject's serialNumber attribute as encoded, for example PNOXK-1176001727. */
+    subjectSerialNumber: z.string(),
+    country: z.string(),
+    gender: z.enum(genders).nullable(),
+    birthDate: z.string().nullable(),
+    birthCountry: z.string().nullable(),
+    birthCity: z.string().nullable(),
+    fiscalCode: z.string().nullable(),
+    phoneNumberMasked: z.string(),
+    email: z.string(),
+    certificate: z.object({
+      serialNumber: z.string(),
+      subject: z.string(),
+      issuer: z.string(),
+      notBefore: z.string(),
+      notAfter: z.string(),
+      status: z.enum(certificateStatuses),
+    }),
+    passwordChangedAt: z.string(),
+  })
+  .meta({ id: 'Profile' });
+export type Profile = z.infer<typeof ProfileSchema>;
+
+export const ChangePasswordRequestSchema = z
+  .object({
+    currentPassword: z.string().min(1).max(passwordPolicy.maxLength),
+    newPassword: z.string().max(1024),
+  })
+  .strict()
+  .meta({ id: 'ChangePasswordRequest' });
+export type ChangePasswordRequest = z.infer<typeof ChangePasswordRequestSchema>;
+
+export const ChangePasswordResponseSchema = z
+  .object({
+    /** How many other sessions of this account the change ended. */
+    endedSessions: z.number().int(),
+  })
+  .meta({ id: 'ChangePasswordResponse' });
+export type ChangePasswordResponse = z.infer<typeof ChangePasswordResponseSchema>;
+
+export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
+
+export const EnrollmentRequestSchema = z
+  .object({
+    kind: z.literal('digital-id'),
+    personalNumber: PersonalNumberSchema,
+    givenName: z.string().trim().min(1).max(64),
+    surname: z.string().trim().min(1).max(64),
+    email: EmailSchema,
+    phoneNumber: PhoneNumberSchema,
+    gender: z.enum(genders).optional(),
+    birthDate: IsoDateSchema.optional(),
+    birthCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
+    birthCity: z.string().trim().min(1).max(64).optional(),
+    pin: z.string().optional(),
+  })
+  .strict()
+  .meta({ id: 'EnrollmentRequest' });
+export type EnrollmentRequest = z.infer<typeof EnrollmentRequestSchema>;
+
+/** The certificate information handed to the holder once, at enrollment. */
+export const EnrollmentResultSchema = z
+  .object({
+    username: z.string(),
+    password: z.string(),
+    erc: z.string(),
+    pin: z.string(),
+    puk: z.string(),
+    serial: z.string(),
+    certificatePem: z.string(),
+  })
+  .meta({ id: 'EnrollmentResult' });
+export type EnrollmentResult = z.infer<typeof EnrollmentResultSchema>;
