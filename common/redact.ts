@@ -19,7 +19,7 @@ const secretKeys = new Set([
   'token',
   'authorization',
   'cookie',
-  'set-cookie',
+  'setcookie',
   'secret',
   'privatekey',
   'key',
@@ -48,7 +48,7 @@ function redactString(value: string): string {
 }
 
 function isSecretKey(key: string): boolean {
-  return secretKeys.has(key.toLowerCase().replace(/[_-]/g, (match) => (match === '-' && key.toLowerCase() === 'set-cookie' ? '-' : '')));
+  return secretKeys.has(key.toLowerCase().replace(/[_-]/g, ''));
 }
 
 /** Returns a copy of `value` with secrets masked; safe on cycles and any JSON-like shape. */
