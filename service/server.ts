@@ -1,4 +1,11 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
 import type { EnrollmentResult } from '../common/api/schemas';
+import { openServiceContext, setPublicUrl } from './context';
+import { enrollDemoHolder } from './enrollment/demo';
+import { buildApp } from './http/app';
+import { createLogger, type Logger } from './log/logger';
 
 export interface ServiceOptions {
   /** Folder for the SQLite database, the CA and the service secret; created when missing. */
@@ -12,6 +19,7 @@ export interface ServiceOptions {
   demo?: boolean;
   /** Folder of the built browser portal served at `/`; defaults to dist/renderer. */
   portalDir?: string;
+  logger?: Logger;
   logLevel?: string;
 }
 
@@ -23,8 +31,38 @@ export interface RunningService {
   close(): Promise<void>;
 }
 
-/** Starts the portal service. Implemented in this file once the HTTP layer lands. */
+export const defaultPortalDir = fileURLToPath(new URL('../dist/renderer', import.meta.url));
+
+/** Starts the portal service: API, PKI files and the browser portal on one HTTP listener. */
 export async function startService(options: ServiceOptions): Promise<RunningService> {
-  void options;
-  throw new Error('not implemented yet');
+  const logger = options.logger ?? createLogger({ level: options.logLevel });
+  const host = options.host ?? '127.0.0.1';
+  const context = await openServiceContext({ dataDir: path.resolve(options.dataDir), logger, publicUrl: options.publicUrl });
+
+  const app = await buildApp(context, { portalDir: options.portalDir ?? defaultPortalDir });
+  try {
+    await app.listen({ host, port: options.port ?? 8080 });
+  } catch (error) {
+    await context.store.close();
+    throw error;
+  }
+
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  const listenHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${listenHost}:${port}`;
+  await setPublicUrl(context, options.publicUrl ?? url);
+
+  const demoHolder = options.demo && (await context.store.countHolders()) === 0 ? await enrollDemoHolder(context) : undefined;
+  logger.info({ url, publicUrl: context.publicUrl, dataDir: context.dataDir }, 'service started');
+
+  return {
+    url,
+    demoHolder,
+    close: async () => {
+      await app.close();
+      await context.store.close();
+      logger.info('service stopped');
+    },
+  };
 }

@@ -78,5 +78,8 @@ type RouteOf<N extends ApiRouteName> = (typeof apiRoutes)[N];
 /** The input a route's body schema accepts, or `undefined` for routes without a body. */
 export type ApiRequest<N extends ApiRouteName> = RouteOf<N> extends { body: infer B extends z.ZodType } ? z.input<B> : undefined;
 
+/** The value a route's body schema produces after parsing (defaults applied), as the service sees it. */
+export type ApiParsedBody<N extends ApiRouteName> = RouteOf<N> extends { body: infer B extends z.ZodType } ? z.infer<B> : undefined;
+
 /** The value a route's response schema produces, or `undefined` for 204 routes. */
 export type ApiResponse<N extends ApiRouteName> = RouteOf<N>['response'] extends infer R extends z.ZodType ? z.infer<R> : undefined;

@@ -1,0 +1,71 @@
+import { parseArgs } from 'node:util';
+
+import { openServiceContext } from '../context';
+import { enrollDigitalId } from '../enrollment/enroll';
+import { createLogger } from '../log/logger';
+import { formatCertificateInformation } from './serve';
+import pino from 'pino';
+
+export async function runEnroll(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      kind: { type: 'string', default: 'digital-id' },
+      'personal-number': { type: 'string' },
+      'given-name': { type: 'string' },
+      surname: { type: 'string' },
+      email: { type: 'string' },
+      phone: { type: 'string' },
+      gender: { type: 'string' },
+      'birth-date': { type: 'string' },
+      'birth-country': { type: 'string' },
+      'birth-city': { type: 'string' },
+      pin: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+
+  if (!values.data) {
+    process.stderr.write('--data DIR is required: the data folder of the service to enroll into.\n');
+    return 2;
+  }
+  if (values.kind !== 'digital-id') {
+    process.stderr.write(`--kind "${values.kind}" is not supported; this version enrolls "digital-id" only.\n`);
+    return 2;
+  }
+
+  // Logs go to stderr so that --json leaves stdout to the one JSON object.
+  const logger = createLogger({ level: process.env.EID_LOG_LEVEL ?? 'warn', destination: pino.destination(2) });
+  const context = await openServiceContext({ dataDir: values.data, logger });
+  try {
+    const result = await enrollDigitalId(
+      context,
+      {
+        kind: 'digital-id',
+        personalNumber: values['personal-number'] ?? '',
+        givenName: values['given-name'] ?? '',
+        surname: values.surname ?? '',
+        email: values.email ?? '',
+        phoneNumber: values.phone ?? '',
+        gender: values.gender as 'F' | 'M' | undefined,
+        birthDate: values['birth-date'],
+        birthCountry: values['birth-country'],
+        birthCity: values['birth-city'],
+        pin: values.pin,
+      },
+      'cli',
+    );
+
+    if (values.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+    } else {
+      process.stdout.write(formatCertificateInformation(result, 'Certificate information (digital ID)'));
+      process.stdout.write(`\n${result.certificatePem}`);
+    }
+    return 0;
+  } finally {
+    await context.store.close();
+  }
+}

@@ -1,0 +1,68 @@
+import { parseArgs } from 'node:util';
+
+import { EidError } from '../../common/errors';
+import { runEnroll } from './enroll';
+import { runServe } from './serve';
+
+export const usage = `Usage: eid-service <command> [options]
+
+Commands:
+  serve    Serve the portal API, the PKI files and the browser portal
+           --port N            TCP port (default 8080; 0 picks a free one)
+           --host ADDRESS      address to listen on (default 127.0.0.1)
+           --data DIR          data folder: database, CA, service secret (default ./eid-data)
+           --public-url URL    base URL written into certificates (default http://HOST:PORT);
+                               kept in the data folder for later enrollments
+           --demo              enroll a demo holder when the database is empty and print
+                               its certificate information once
+  enroll   Enroll a holder and print the certificate information once
+           --data DIR                  data folder (required)
+           --kind digital-id           certificate kind
+           --personal-number NNNNNNNNNN
+           --given-name G --surname S --email E --phone +383...
+           [--gender F|M] [--birth-date YYYY-MM-DD] [--birth-country XK] [--birth-city C]
+           [--pin P]                   PIN to set (default: generated)
+           [--json]                    print one JSON object on stdout
+
+Environment: EID_SERVICE_SECRET_FILE (path of the service secret), EID_LOG_LEVEL.
+`;
+
+/** Runs one CLI command and returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'serve':
+        return await runServe(rest);
+      case 'enroll':
+        return await runEnroll(rest);
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        process.stdout.write(usage);
+        return command === undefined ? 2 : 0;
+      default:
+        process.stderr.write(`Unknown command "${command}".\n\n${usage}`);
+        return 2;
+    }
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+export function reportError(error: unknown): number {
+  if (error instanceof EidError) {
+    const fields = error.fields?.map((field) => `${field.path}: ${field.code}`).join(', ');
+    process.stderr.write(`Error ${error.code}: ${error.message}${fields ? ` (${fields})` : ''}\n`);
+    return 1;
+  }
+  if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+    process.stderr.write(`${error.message}\n\n${usage}`);
+    return 2;
+  }
+  process.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+  return 1;
+}
+
+export { parseArgs };

@@ -1,0 +1,58 @@
+import { parseArgs } from 'node:util';
+
+import type { EnrollmentResult } from '../../common/api/schemas';
+import { startService } from '../server';
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`--port must be a whole number from 0 to 65535, not "${value}".`);
+  return port;
+}
+
+export function formatCertificateInformation(result: EnrollmentResult, title: string): string {
+  return [
+    '',
+    `=== ${title} ===`,
+    'Shown once: hand it to the holder and keep no copy.',
+    `  User name : ${result.username}`,
+    `  Password  : ${result.password}`,
+    `  PIN       : ${result.pin}`,
+    `  PUK       : ${result.puk}`,
+    `  ERC       : ${result.erc}`,
+    `  Serial    : ${result.serial}`,
+    '',
+  ].join('\n');
+}
+
+export async function runServe(args: string[]): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      data: { type: 'string', default: 'eid-data' },
+      'public-url': { type: 'string' },
+      demo: { type: 'boolean', default: false },
+    },
+  });
+
+  const service = await startService({
+    dataDir: values.data,
+    host: values.host,
+    port: parsePort(values.port),
+    publicUrl: values['public-url'],
+    demo: values.demo,
+  });
+
+  if (service.demoHolder) process.stdout.write(formatCertificateInformation(service.demoHolder, 'Demo holder (digital ID)'));
+  process.stdout.write(`\neID Self-Service portal: ${service.url}/\n\n`);
+
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await service.close();
+  return 0;
+}

@@ -1,0 +1,53 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyStatic from '@fastify/static';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { existsSync } from 'node:fs';
+
+import type { ServiceContext } from '../context';
+import { serviceVersion } from '../version';
+import { installErrorHandling } from './errors';
+import { buildOpenApiDocument } from './openapi';
+import { registerMeRoutes } from './routes/me';
+import { registerPkiRoutes } from './routes/pki';
+import { registerSessionRoutes } from './routes/sessions';
+import { installSecurityHeaders } from './security-headers';
+import { defineRoute } from './define-route';
+
+/** Request bodies of this API are small JSON objects; anything larger is rejected unread. */
+export const bodyLimitBytes = 16 * 1024;
+
+export async function buildApp(context: ServiceContext, options: { portalDir?: string } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    // pino 10's Logger type is wider than the one Fastify declares; the runtime object is the same.
+    loggerInstance: context.logger.child({ subsystem: 'http' }) as FastifyBaseLogger,
+    bodyLimit: bodyLimitBytes,
+    trustProxy: false,
+    disableRequestLogging: false,
+  });
+
+  // The API speaks JSON only; without this, Fastify would hand a text/plain body to the handlers.
+  app.removeContentTypeParser('text/plain');
+  installErrorHandling(app);
+  installSecurityHeaders(app);
+  await app.register(fastifyCookie);
+
+  defineRoute(app, context, 'health', async () => ({ status: 'ok' as const, version: serviceVersion }));
+  registerSessionRoutes(app, context);
+  registerMeRoutes(app, context);
+  registerPkiRoutes(app, context);
+
+  const openApi = buildOpenApiDocument(serviceVersion);
+  app.get('/api/openapi.json', async () => openApi);
+
+  if (options.portalDir && existsSync(options.portalDir)) {
+    await app.register(fastifyStatic, { root: options.portalDir, index: ['index.html'], wildcard: true });
+  } else {
+    app.get('/', async (request, reply) =>
+      reply
+        .type('text/plain; charset=utf-8')
+        .send('The browser portal is not built. Run "npm run build:renderer" and restart the service.\n'),
+    );
+  }
+
+  return app;
+}

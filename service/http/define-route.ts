@@ -1,0 +1,39 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+
+import { apiRoutes, type ApiParsedBody, type ApiResponse, type ApiRouteName } from '../../common/api/routes';
+import type { ServiceContext } from '../context';
+import { authenticate, type Authenticated } from './auth';
+import { parseWithCatalogue } from './validation';
+
+export interface RouteCall<N extends ApiRouteName> {
+  body: ApiParsedBody<N>;
+  auth: (typeof apiRoutes)[N]['authenticated'] extends true ? Authenticated : null;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+/**
+ * Registers the handler of one entry of the route table. Authentication and body validation
+ * happen here, before the handler runs, so no handler can forget either.
+ */
+export function defineRoute<N extends ApiRouteName>(
+  app: FastifyInstance,
+  context: ServiceContext,
+  name: N,
+  handler: (call: RouteCall<N>) => Promise<ApiResponse<N>>,
+): void {
+  const route = apiRoutes[name];
+
+  app.route({
+    method: route.method,
+    url: route.path,
+    handler: async (request, reply) => {
+      const auth = route.authenticated ? await authenticate(context, request) : null;
+      const body = 'body' in route ? parseWithCatalogue(route.body, request.body ?? {}) : undefined;
+
+      const result = await handler({ body, auth, request, reply } as RouteCall<N>);
+      void reply.status(route.successStatus);
+      return route.response === null ? reply.send() : result;
+    },
+  });
+}

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+
+import type { Profile } from '../../../common/api/schemas';
+import { maskPhoneNumber } from '../../../common/domain';
+import { EidError } from '../../../common/errors';
+import { checkNewPassword, hashPassword, verifyPassword } from '../../auth/passwords';
+import { accountKey, accountThrottle } from '../../auth/throttle';
+import { decodeHolderCertificate } from '../../ca';
+import type { ServiceContext } from '../../context';
+import type { AccountContext } from '../../store/store';
+import { defineRoute } from '../define-route';
+
+/** The profile comes from the certificate itself, so it shows exactly what was certified. */
+export function buildProfile(account: AccountContext): Profile {
+  const decoded = decodeHolderCertificate(account.certificate.der);
+  return {
+    username: account.account.username,
+    certificateKind: account.certificate.kind,
+    commonName: decoded.commonName,
+    givenName: decoded.givenName,
+    surname: decoded.surname,
+    personalNumber: decoded.personalNumber,
+    subjectSerialNumber: decoded.subjectSerialNumber,
+    country: decoded.country,
+    gender: decoded.gender,
+    birthDate: decoded.birthDate,
+    birthCountry: decoded.birthCountry,
+    birthCity: decoded.birthCity,
+    // NOTE: fiscal codes are not part of enrollment yet, so the profile has none to show.
+    fiscalCode: null,
+    phoneNumberMasked: maskPhoneNumber(account.holder.phoneNumber),
+    email: account.holder.email,
+    certificate: {
+      serialNumber: decoded.serialNumberHex,
+      subject: decoded.subject,
+      issuer: decoded.issuer,
+      notBefore: decoded.notBefore.toISOString(),
+      notAfter: decoded.notAfter.toISOString(),
+      status: account.certificate.status,
+    },
+    passwordChangedAt: account.account.passwordChangedAt,
+  };
+}
+
+export function registerMeRoutes(app: FastifyInstance, context: ServiceContext): void {
+  defineRoute(app, context, 'getProfile', async ({ auth }) => buildProfile(auth));
+
+  defineRoute(app, context, 'changePassword', async ({ auth, body }) => {
+    const key = accountKey(auth.account.username);
+    await context.throttle.assertAllowed([key]);
+
+    if (!(await verifyPassword(auth.account.passwordHash, body.currentPassword))) {
+      await context.throttle.recordFailure(key, accountThrottle);
+      throw new EidError('WRONG_CURRENT_PASSWORD', { fields: [{ path: 'currentPassword', code: 'WRONG_CURRENT_PASSWORD' }] });
+    }
+    if (body.newPassword === body.currentPassword) {
+      throw new EidError('PASSWORD_UNCHANGED', { fields: [{ path: 'newPassword', code: 'PASSWORD_UNCHANGED' }] });
+    }
+    checkNewPassword(body.newPassword, auth.account.username);
+
+    const endedSessions = await context.store.changePassword(auth.account.id, await hashPassword(body.newPassword), auth.session.id, {
+      at: context.now().toISOString(),
+      event: 'password-changed',
+      actor: `holder:${auth.account.username}`,
+      certificateId: auth.certificate.id,
+    });
+    context.logger.info({ certificateId: auth.certificate.id, endedSessions }, 'portal password changed');
+    return { endedSessions };
+  });
+}

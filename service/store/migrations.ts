@@ -1,0 +1,101 @@
+/**
+ * Numbered schema migrations. Each runs once, in order, inside a transaction, and the database's
+ * `user_version` records the last one applied. Never edit a migration that has shipped; add one.
+ */
+export const migrations: ReadonlyArray<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'holders, certificates, accounts, credentials, sessions, throttling, audit',
+    sql: `
+      CREATE TABLE service_settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      );
+
+      CREATE TABLE holders (
+        id INTEGER PRIMARY KEY,
+        personal_number TEXT NOT NULL UNIQUE CHECK (length(personal_number) = 10),
+        given_name TEXT NOT NULL,
+        surname TEXT NOT NULL,
+        gender TEXT CHECK (gender IN ('F', 'M')),
+        birth_date TEXT,
+        birth_country TEXT,
+        birth_city TEXT,
+        email TEXT NOT NULL,
+        phone_number TEXT NOT NULL,
+        language TEXT NOT NULL DEFAULT 'sq',
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE certificates (
+        id INTEGER PRIMARY KEY,
+        holder_id INTEGER NOT NULL REFERENCES holders(id),
+        kind TEXT NOT NULL CHECK (kind IN ('digital-id', 'digital-seal')),
+        serial_number TEXT NOT NULL UNIQUE,
+        der BLOB NOT NULL,
+        not_before TEXT NOT NULL,
+        not_after TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('active', 'revoked')),
+        revoked_at TEXT,
+        revocation_reason TEXT,
+        created_at TEXT NOT NULL
+      );
+      -- One active digital ID per person; seals are not limited.
+      CREATE UNIQUE INDEX one_active_digital_id ON certificates(holder_id)
+        WHERE kind = 'digital-id' AND status = 'active';
+
+      CREATE TABLE accounts (
+        id INTEGER PRIMARY KEY,
+        certificate_id INTEGER NOT NULL UNIQUE REFERENCES certificates(id),
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        password_changed_at TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+
+      CREATE TABLE credentials (
+        certificate_id INTEGER PRIMARY KEY REFERENCES certificates(id),
+        sealed_private_key BLOB NOT NULL,
+        pin_salt BLOB NOT NULL,
+        pin_wrapped_key BLOB NOT NULL,
+        puk_salt BLOB NOT NULL,
+        puk_wrapped_key BLOB NOT NULL,
+        pin_tries_left INTEGER NOT NULL CHECK (pin_tries_left >= 0),
+        puk_tries_left INTEGER NOT NULL CHECK (puk_tries_left >= 0),
+        sealed_erc BLOB NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+
+      CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        account_id INTEGER NOT NULL REFERENCES accounts(id),
+        client TEXT NOT NULL CHECK (client IN ('browser', 'desktop')),
+        created_at TEXT NOT NULL,
+        last_seen_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        ended_at TEXT
+      );
+      CREATE INDEX sessions_by_account ON sessions(account_id) WHERE ended_at IS NULL;
+
+      CREATE TABLE sign_in_throttle (
+        key TEXT PRIMARY KEY,
+        failures INTEGER NOT NULL,
+        last_failure_at TEXT NOT NULL,
+        blocked_until TEXT
+      );
+
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        event TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        certificate_id INTEGER REFERENCES certificates(id),
+        details TEXT NOT NULL,
+        previous_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_by_certificate ON audit_log(certificate_id);
+    `,
+  },
+];

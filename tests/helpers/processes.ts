@@ -1,0 +1,24 @@
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+export const repositoryRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+const execFileAsync = promisify(execFile);
+
+export interface CommandResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs a command without a shell and returns its exit code and output, failing or not. */
+export async function run(command: string, args: string[], options: { input?: string; env?: NodeJS.ProcessEnv; encoding?: 'utf8' } = {}): Promise<CommandResult> {
+  try {
+    const { stdout, stderr } = await execFileAsync(command, args, { cwd: repositoryRoot, env: { ...process.env, ...options.env }, maxBuffer: 16 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failure = error as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof failure.code === 'number' ? failure.code : 1, stdout: failure.stdout ?? '', stderr: failure.stderr ?? '' };
+  }
+}

@@ -1,0 +1,97 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+
+import type { EnrollmentRequest, EnrollmentResult } from '../../common/api/schemas';
+import { openServiceContext, type ServiceContext } from '../../service/context';
+import { enrollDigitalId } from '../../service/enrollment/enroll';
+import { createLogger } from '../../service/log/logger';
+import { startService, type RunningService } from '../../service/server';
+
+export interface TestService extends RunningService {
+  dataDir: string;
+  /** Enrolls through a second context on the same data folder, as `eid-service enroll` does while the service runs. */
+  enroll(overrides?: Partial<EnrollmentRequest>): Promise<EnrollmentResult>;
+  /** Opens a context on the data folder for direct store checks; the caller closes its store. */
+  openContext(): Promise<ServiceContext>;
+}
+
+const quietLogger = () => createLogger({ level: process.env.EID_TEST_LOG_LEVEL ?? 'silent', destination: pino.destination(2) });
+
+let personalNumberCounter = 0;
+
+/** A personal number unique within this test process. */
+export function uniquePersonalNumber(): string {
+  personalNumberCounter += 1;
+  return `${String(process.pid % 100_000).padStart(5, '0')}${String(personalNumberCounter).padStart(5, '0')}`;
+}
+
+export function holderRequest(overrides: Partial<EnrollmentRequest> = {}): EnrollmentRequest {
+  return {
+    kind: 'digital-id',
+    personalNumber: uniquePersonalNumber(),
+    givenName: 'Arbër',
+    surname: 'Çelaj-Đukić',
+    email: 'arber.celaj@example.org',
+    phoneNumber: '+38344123456',
+    gender: 'M',
+    birthDate: '1988-03-21',
+    birthCountry: 'XK',
+    birthCity: 'Prizren',
+    ...overrides,
+  };
+}
+
+/** Starts the real service on 127.0.0.1 with a free port and a fresh data folder. */
+export async function startTestService(options: { demo?: boolean; portalDir?: string } = {}): Promise<TestService> {
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'eid-test-'));
+  const service = await startService({ dataDir, host: '127.0.0.1', port: 0, demo: options.demo, portalDir: options.portalDir, logger: quietLogger() });
+
+  const openContext = () => openServiceContext({ dataDir, logger: quietLogger() });
+
+  return {
+    ...service,
+    dataDir,
+    openContext,
+    enroll: async (overrides = {}) => {
+      const context = await openContext();
+      try {
+        return await enrollDigitalId(context, holderRequest(overrides), 'test');
+      } finally {
+        await context.store.close();
+      }
+    },
+    close: async () => {
+      await service.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Sends a JSON request and returns status, parsed body and headers. */
+export async function request(
+  service: { url: string },
+  method: string,
+  path: string,
+  options: { body?: unknown; rawBody?: string; token?: string; cookie?: string; headers?: Record<string, string> } = {},
+): Promise<{ status: number; body: any; headers: Headers }> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.body !== undefined || options.rawBody !== undefined) headers['content-type'] ??= 'application/json';
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  if (options.cookie) headers.cookie = options.cookie;
+
+  const response = await fetch(`${service.url}${path}`, {
+    method,
+    headers,
+    body: options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+  });
+  const text = await response.text();
+  let body: unknown = text;
+  try {
+    body = text ? JSON.parse(text) : null;
+  } catch {
+    // Not JSON: the raw text stays in `body`.
+  }
+  return { status: response.status, body, headers: response.headers };
+}
