@@ -123,6 +123,8 @@ export const EnrollmentRequestSchema = z
     pin: z.string().optional(),
   })
   .strict()
+  // The certificate's CN is "given name surname", and RFC 5280 limits a CN to 64 characters.
+  .refine((request) => [...`${request.givenName} ${request.surname}`].length <= 64, { path: ['surname'], message: 'VALIDATION_FAILED' })
   .meta({ id: 'EnrollmentRequest' });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequestSchema>;
 
