@@ -48,35 +48,3 @@ export interface IpcResults {
 export type IpcResult<T> =
   | { ok: true; value: T }
   | { ok: false; error: { code: ErrorCode; fields?: FieldError[]; retryAfterSeconds?: number } };
-
-/** The function the preload gets from Electron (`ipcRenderer.invoke`) or a test gets from a binding. */
-export type IpcInvoke = (channel: IpcChannel, payload: unknown) => Promise<unknown>;
-
-/** The object the preload exposes to the renderer as `window.eid`, grouped by domain. */
-export interface EidDesktopApi {
-  session: {
-    signIn(payload: IpcPayload<'session:sign-in'>): Promise<IpcResult<SessionInfo>>;
-    signOut(): Promise<IpcResult<null>>;
-  };
-  profile: {
-    get(): Promise<IpcResult<Profile>>;
-    changePassword(payload: IpcPayload<'profile:change-password'>): Promise<IpcResult<ChangePasswordResponse>>;
-  };
-}
-
-/** Builds the `window.eid` object on top of an invoke function; the preload and tests share it. */
-export function createDesktopApi(invoke: IpcInvoke): EidDesktopApi {
-  const call = <C extends IpcChannel>(channel: C, payload?: IpcPayload<C>) =>
-    invoke(channel, payload) as Promise<IpcResult<IpcResults[C]>>;
-
-  return {
-    session: {
-      signIn: (payload) => call('session:sign-in', payload),
-      signOut: () => call('session:sign-out'),
-    },
-    profile: {
-      get: () => call('profile:get'),
-      changePassword: (payload) => call('profile:change-password', payload),
-    },
-  };
-}

@@ -27,7 +27,7 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (eidError.code === 'INTERNAL_ERROR') {
       request.log.error({ err: error }, 'request failed');
     } else {
-      request.log.info({ code: eidError.code, fields: eidError.fields }, 'request rejected');
+      request.log.info({ errorCode: eidError.code, fields: eidError.fields }, 'request rejected');
     }
 
     if (eidError.retryAfterSeconds !== undefined) void reply.header('retry-after', String(eidError.retryAfterSeconds));
