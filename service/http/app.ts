@@ -22,7 +22,6 @@ export async function buildApp(context: ServiceContext, options: { portalDir?: s
     loggerInstance: context.logger.child({ subsystem: 'http' }) as FastifyBaseLogger,
     bodyLimit: bodyLimitBytes,
     trustProxy: false,
-    disableRequestLogging: false,
   });
 
   // The API speaks JSON only; without this, Fastify would hand a text/plain body to the handlers.

@@ -10,9 +10,23 @@ import type { ServiceContext } from '../../context';
 import type { AccountContext } from '../../store/store';
 import { defineRoute } from '../define-route';
 
+// Certificates never change once issued, so their decoded form is kept; the bound keeps memory flat.
+const decodedCertificates = new Map<string, ReturnType<typeof decodeHolderCertificate>>();
+const decodedCertificatesMax = 10_000;
+
+function decodeCached(serialNumber: string, der: Uint8Array): ReturnType<typeof decodeHolderCertificate> {
+  let decoded = decodedCertificates.get(serialNumber);
+  if (!decoded) {
+    decoded = decodeHolderCertificate(der);
+    if (decodedCertificates.size >= decodedCertificatesMax) decodedCertificates.delete(decodedCertificates.keys().next().value!);
+    decodedCertificates.set(serialNumber, decoded);
+  }
+  return decoded;
+}
+
 /** The profile comes from the certificate itself, so it shows exactly what was certified. */
 export function buildProfile(account: AccountContext): Profile {
-  const decoded = decodeHolderCertificate(account.certificate.der);
+  const decoded = decodeCached(account.certificate.serialNumber, account.certificate.der);
   return {
     username: account.account.username,
     certificateKind: account.certificate.kind,
