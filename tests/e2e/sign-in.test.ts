@@ -1,0 +1,114 @@
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { launchChromium } from '../helpers/browser';
+import { installDesktopBridge } from '../helpers/desktop-bridge';
+import { repositoryRoot } from '../helpers/processes';
+import { startTestService, type TestService } from '../helpers/service';
+
+const albanian = JSON.parse(readFileSync(`${repositoryRoot}/renderer/src/locales/sq.json`, 'utf8')) as { errors: Record<string, string> };
+
+const holderNames = { givenName: 'Arbëreshë Çiçek', surname: 'Čolić-Đurić' };
+const newPassword = 'Mali i Sharrit në dimër 2026';
+
+let service: TestService;
+let browser: Browser;
+
+beforeAll(async () => {
+  service = await startTestService();
+  browser = await launchChromium();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await service?.close();
+});
+
+async function signIn(page: Page, username: string, password: string): Promise<void> {
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.getByTestId('sign-in-submit').click();
+}
+
+async function openProfile(page: Page): Promise<void> {
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('nav-profile').click();
+  await page.getByTestId('profile-givenName').waitFor();
+}
+
+async function signOut(page: Page): Promise<void> {
+  await page.getByTestId('user-menu').click();
+  await page.getByTestId('sign-out').click();
+  await page.locator('#username').waitFor();
+}
+
+describe('browser portal', () => {
+  it('signs in, shows the profile, changes the password and signs in again', async () => {
+    const holder = await service.enroll({ ...holderNames, phoneNumber: '+38344987656' });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems: string[] = [];
+    // Chromium logs every 4xx answer as a console error; those are expected here (the signed-out
+    // start and the wrong password). Anything else, such as a CSP violation, is a problem.
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
+    });
+    page.on('pageerror', (error) => problems.push(error.message));
+
+    await page.goto(`${service.url}/`);
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('sq');
+
+    await signIn(page, holder.username, holder.password);
+    await openProfile(page);
+    expect(await page.getByTestId('profile-givenName').textContent()).toBe(holderNames.givenName);
+    expect(await page.getByTestId('profile-surname').textContent()).toBe(holderNames.surname);
+    expect(await page.getByTestId('profile-phoneNumberMasked').textContent()).toBe('+383*****56');
+    expect(await page.getByTestId('profile-serialNumber').textContent()).toContain(holder.serial);
+
+    await page.locator('#current-password').fill(holder.password);
+    await page.locator('#new-password').fill(newPassword);
+    await page.locator('#confirm-password').fill(newPassword);
+    await page.getByTestId('change-password-submit').click();
+    await page.getByTestId('change-password-success').waitFor();
+
+    await signOut(page);
+    await signIn(page, holder.username, newPassword);
+    await openProfile(page);
+    expect(await page.getByTestId('profile-surname').textContent()).toBe(holderNames.surname);
+
+    await signOut(page);
+    await signIn(page, holder.username, holder.password);
+    const error = page.getByTestId('error');
+    await error.waitFor();
+    expect((await error.textContent())?.trim()).toContain(albanian.errors.INVALID_CREDENTIALS);
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('desktop bridge', () => {
+  it('signs in through the main-process handlers and keeps the token out of the page', async () => {
+    const holder = await service.enroll(holderNames);
+    const context = await browser.newContext();
+    const { session } = await installDesktopBridge(context, service.url);
+    const page = await context.newPage();
+
+    await page.goto(`${service.url}/`);
+    expect(await page.evaluate(() => typeof (window as { eid?: unknown }).eid)).toBe('object');
+    await signIn(page, holder.username, holder.password);
+    await openProfile(page);
+    expect(await page.getByTestId('profile-givenName').textContent()).toBe(holderNames.givenName);
+    expect(await page.getByTestId('profile-surname').textContent()).toBe(holderNames.surname);
+
+    // The desktop path signs in with client "desktop": main holds a bearer token and the
+    // browser gets no cookie.
+    expect(session.isSignedIn).toBe(true);
+    expect(await context.cookies()).toEqual([]);
+
+    await signOut(page);
+    expect(session.isSignedIn).toBe(false);
+    await context.close();
+  });
+});

@@ -1,0 +1,41 @@
+import { build } from 'esbuild';
+import type { BrowserContext } from 'playwright-core';
+import pino from 'pino';
+
+import { createTrustedOriginCheck, IpcRouter } from '../../main/ipc/handle';
+import { registerHandlers } from '../../main/ipc/handlers';
+import { MainSession } from '../../main/session';
+import { createMainLogger } from '../../main/logger';
+import { repositoryRoot } from './processes';
+
+/**
+ * Gives the pages of a browser context the desktop bridge: `window.eid` is built by the same
+ * `createDesktopApi` the preload uses, and its invoke function is a Playwright binding that
+ * calls the real main-process router and handlers in this test process. Only Electron's
+ * transport is replaced.
+ */
+export async function installDesktopBridge(context: BrowserContext, serviceUrl: string): Promise<{ session: MainSession }> {
+  const logger = createMainLogger({ level: process.env.EID_TEST_LOG_LEVEL ?? 'silent', destination: pino.destination(2) });
+  const session = new MainSession({ baseUrl: serviceUrl, logger });
+  const router = new IpcRouter({ isTrustedSender: createTrustedOriginCheck({ allowedOrigins: [serviceUrl] }), logger });
+  registerHandlers(router, session);
+
+  await context.exposeBinding('__eidInvoke', (source, channel: unknown, payload: unknown) =>
+    router.invoke({ senderFrame: { url: source.frame.url() } }, channel, payload),
+  );
+
+  const bundle = await build({
+    stdin: {
+      contents: `import { createDesktopApi } from './common/ipc/desktop-api';
+        window.eid = createDesktopApi((channel, payload) => window.__eidInvoke(channel, payload));`,
+      resolveDir: repositoryRoot,
+      loader: 'ts',
+    },
+    bundle: true,
+    format: 'iife',
+    platform: 'browser',
+    write: false,
+  });
+  await context.addInitScript({ content: bundle.outputFiles[0]!.text });
+  return { session };
+}
