@@ -7,13 +7,15 @@ import { SignInThrottle } from './auth/throttle';
 import { openCertificateAuthority, type CertificateAuthority } from './ca';
 import { loadServiceSecrets, type ServiceSecrets } from './credentials/service-secret';
 import type { Logger } from './log/logger';
+import { Notifier, type NotifierOptions } from './notifications/notifier';
 import { SqliteStore } from './store/sqlite-store';
-import type { Store } from './store/store';
 
 /** Everything a request handler, the CLI or a test needs to act on one data folder. */
 export interface ServiceContext {
   dataDir: string;
-  store: Store;
+  /** The SQLite store; it implements the Store interface, and each area's store shares its connection. */
+  store: SqliteStore;
+  notifier: Notifier;
   secrets: ServiceSecrets;
   logger: Logger;
   now: () => Date;
@@ -48,7 +50,16 @@ export function normalisePublicUrl(url: string): string {
 }
 
 /** Opens the store, the secrets and the CA of a data folder, creating them on first use. */
-export async function openServiceContext(options: { dataDir: string; logger: Logger; publicUrl?: string; now?: () => Date }): Promise<ServiceContext> {
+export interface ServiceContextOptions {
+  dataDir: string;
+  logger: Logger;
+  publicUrl?: string;
+  now?: () => Date;
+  /** SMTP and SMS gateway URLs; EID_SMTP_URL and EID_SMS_URL when missing. */
+  notifications?: NotifierOptions;
+}
+
+export async function openServiceContext(options: ServiceContextOptions): Promise<ServiceContext> {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const now = options.now ?? (() => new Date());
   const store = SqliteStore.open(databaseFile(options.dataDir));
@@ -58,9 +69,16 @@ export async function openServiceContext(options: { dataDir: string; logger: Log
     const publicUrl = options.publicUrl ? normalisePublicUrl(options.publicUrl) : ((await store.getSetting(publicUrlSetting)) ?? defaultPublicUrl);
     const ca = await openCertificateAuthority({ dir: path.join(options.dataDir, 'ca'), keyPassphrase: secrets.caKeyPassphrase, publicUrl });
 
+    const notifications: NotifierOptions = {
+      smtpUrl: options.notifications?.smtpUrl ?? process.env.EID_SMTP_URL,
+      smsUrl: options.notifications?.smsUrl ?? process.env.EID_SMS_URL,
+      from: options.notifications?.from ?? process.env.EID_MAIL_FROM,
+    };
+
     return {
       dataDir: options.dataDir,
       store,
+      notifier: new Notifier(store, options.logger, notifications, now),
       secrets,
       logger: options.logger,
       now,

@@ -19,8 +19,14 @@ export interface ServiceOptions {
   demo?: boolean;
   /** Folder of the built browser portal served at `/`; defaults to dist/renderer. */
   portalDir?: string;
+  /** SMTP URL for email; EID_SMTP_URL when missing; without either, email stays in the outbox. */
+  smtpUrl?: string;
+  /** SMS gateway URL; EID_SMS_URL when missing; without either, SMS stays in the outbox. */
+  smsUrl?: string;
   logger?: Logger;
   logLevel?: string;
+  /** Overrides the clock, for tests of expiry. */
+  now?: () => Date;
 }
 
 export interface RunningService {
@@ -37,7 +43,13 @@ export const defaultPortalDir = fileURLToPath(new URL('../dist/renderer', import
 export async function startService(options: ServiceOptions): Promise<RunningService> {
   const logger = options.logger ?? createLogger({ level: options.logLevel });
   const host = options.host ?? '127.0.0.1';
-  const context = await openServiceContext({ dataDir: path.resolve(options.dataDir), logger, publicUrl: options.publicUrl });
+  const context = await openServiceContext({
+    dataDir: path.resolve(options.dataDir),
+    logger,
+    publicUrl: options.publicUrl,
+    now: options.now,
+    notifications: { smtpUrl: options.smtpUrl, smsUrl: options.smsUrl },
+  });
 
   const app = await buildApp(context, { portalDir: options.portalDir ?? defaultPortalDir });
   try {

@@ -3,12 +3,15 @@ import { createI18n } from 'vue-i18n';
 import en from './locales/en.json';
 import sq from './locales/sq.json';
 import srLatn from './locales/sr-Latn.json';
+import { domainLocales } from './locales/domains';
 
 /**
  * Locale messages
  *
  * Keys are scoped by screen (`signIn.title`, `profile.password.change`, `errors.<CODE>`). The
- * Albanian file is the source. The other two must have exactly the same keys, which the type of
+ * Albanian file is the source. Each later screen keeps its messages in its own folder
+ * (locales/<screen>/<locale>.json, listed in locales/domains.ts); they are merged into these,
+ * `errors` included. The other two must have exactly the same keys, which the type of
  * `messages` below and tests/unit/locales.test.ts both check.
  *
  * Plural messages list their forms separated by ` | `, one form per CLDR plural category of the
@@ -34,7 +37,26 @@ export const localeStorageKey = 'eid.locale';
 
 export type MessageSchema = typeof sq;
 
-export const messages: Record<AppLocale, MessageSchema> = { sq, 'sr-Latn': srLatn, en };
+type MessageTree = { [key: string]: string | MessageTree };
+
+function mergeMessages(target: MessageTree, source: MessageTree): MessageTree {
+  const merged: MessageTree = { ...target };
+  for (const [key, value] of Object.entries(source)) {
+    const existing = merged[key];
+    merged[key] = typeof value === 'object' && typeof existing === 'object' ? mergeMessages(existing, value) : value;
+  }
+  return merged;
+}
+
+function withDomains(locale: AppLocale, base: MessageSchema): MessageSchema {
+  return domainLocales.reduce<MessageTree>((merged, domain) => mergeMessages(merged, domain[locale] as MessageTree), base as MessageTree) as MessageSchema;
+}
+
+export const messages: Record<AppLocale, MessageSchema> = {
+  sq: withDomains('sq', sq),
+  'sr-Latn': withDomains('sr-Latn', srLatn),
+  en: withDomains('en', en),
+};
 
 /** The endonym of each language, shown in the picker whatever the interface language is. */
 export const localeNames: Record<AppLocale, string> = {

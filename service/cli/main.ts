@@ -15,6 +15,10 @@ Commands:
                                kept in the data folder for later enrollments
            --demo              enroll a demo holder when the database is empty and print
                                its certificate information once
+           --smtp-url URL      SMTP server for email (env EID_SMTP_URL); without it email
+                               stays in the outbox table
+           --sms-url URL       SMS gateway taking a POST of JSON {"to", "text"} (env
+                               EID_SMS_URL); without it SMS stays in the outbox table
   enroll   Enroll a holder and print the certificate information once
            --data DIR                  data folder (required)
            --kind digital-id           certificate kind
@@ -24,7 +28,8 @@ Commands:
            [--pin P]                   PIN to set (default: generated)
            [--json]                    print one JSON object on stdout
 
-Environment: EID_SERVICE_SECRET_FILE (path of the service secret), EID_LOG_LEVEL.
+Environment: EID_SERVICE_SECRET_FILE (path of the service secret), EID_SMTP_URL, EID_SMS_URL,
+EID_MAIL_FROM (sender address), EID_LOG_LEVEL.
 `;
 
 /** Runs one CLI command and returns the process exit code. */

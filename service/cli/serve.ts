@@ -34,6 +34,8 @@ export async function runServe(args: string[]): Promise<number> {
       data: { type: 'string', default: 'eid-data' },
       'public-url': { type: 'string' },
       demo: { type: 'boolean', default: false },
+      'smtp-url': { type: 'string' },
+      'sms-url': { type: 'string' },
     },
   });
 
@@ -43,6 +45,8 @@ export async function runServe(args: string[]): Promise<number> {
     port: parsePort(values.port),
     publicUrl: values['public-url'],
     demo: values.demo,
+    smtpUrl: values['smtp-url'],
+    smsUrl: values['sms-url'],
   });
 
   if (service.demoHolder) process.stdout.write(formatCertificateInformation(service.demoHolder, 'Demo holder (digital ID)'));

@@ -1,12 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { z } from 'zod';
 
-import { apiRoutes, type ApiParsedBody, type ApiResponse, type ApiRouteName } from '../../common/api/routes';
+import { apiRoutes, type ApiParsedBody, type ApiParsedParams, type ApiParsedQuery, type ApiResponse, type ApiRouteName } from '../../common/api/routes';
 import type { ServiceContext } from '../context';
 import { authenticate, type Authenticated } from './auth';
 import { parseWithCatalogue } from './validation';
 
 export interface RouteCall<N extends ApiRouteName> {
   body: ApiParsedBody<N>;
+  params: ApiParsedParams<N>;
+  query: ApiParsedQuery<N>;
   auth: (typeof apiRoutes)[N]['authenticated'] extends true ? Authenticated : null;
   request: FastifyRequest;
   reply: FastifyReply;
@@ -20,7 +23,8 @@ export function defineRoute<N extends ApiRouteName>(
   app: FastifyInstance,
   context: ServiceContext,
   name: N,
-  handler: (call: RouteCall<N>) => Promise<ApiResponse<N>>,
+  // Binary routes send their bytes through `reply` and return it.
+  handler: (call: RouteCall<N>) => Promise<ApiResponse<N> | FastifyReply>,
 ): void {
   const route = apiRoutes[name];
 
@@ -30,9 +34,11 @@ export function defineRoute<N extends ApiRouteName>(
     handler: async (request, reply) => {
       const auth = route.authenticated ? await authenticate(context, request) : null;
       const body = 'body' in route ? parseWithCatalogue(route.body, request.body ?? {}) : undefined;
+      const params = 'params' in route ? parseWithCatalogue(route.params as z.ZodType, request.params) : undefined;
+      const query = 'query' in route ? parseWithCatalogue(route.query as z.ZodType, request.query) : undefined;
 
-      const result = await handler({ body, auth, request, reply } as RouteCall<N>);
       void reply.status(route.successStatus);
+      const result = await handler({ body, params, query, auth, request, reply } as RouteCall<N>);
       return route.response === null ? reply.send() : result;
     },
   });

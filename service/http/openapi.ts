@@ -20,6 +20,18 @@ function jsonSchema(schema: z.ZodType, io: 'input' | 'output', components: Recor
   return rewrite(rest);
 }
 
+/** Lists the properties of a params or query object schema as OpenAPI parameters. */
+function schemaParameters(schema: z.ZodType | undefined, location: 'path' | 'query', components: Record<string, JsonSchema>): JsonSchema[] {
+  if (!schema) return [];
+  const converted = jsonSchema(schema, 'input', components) as { properties?: Record<string, JsonSchema>; required?: string[] };
+  return Object.entries(converted.properties ?? {}).map(([name, property]) => ({
+    name,
+    in: location,
+    required: location === 'path' || (converted.required ?? []).includes(name),
+    schema: property,
+  }));
+}
+
 /**
  * Generates the OpenAPI 3.1 document from the route table and its zod schemas, the same ones the
  * service validates with, so the document cannot describe another API than the one served.
@@ -41,15 +53,23 @@ export function buildOpenApiDocument(version: string): Record<string, unknown> {
         [String(route.successStatus)]:
           route.response === null
             ? { description: 'Done' }
-            : { description: 'Success', content: { 'application/json': { schema: jsonSchema(route.response, 'output', schemas) } } },
+            : route.response === 'binary'
+              ? { description: 'The file, with its content type and a Content-Disposition file name' }
+              : { description: 'Success', content: { 'application/json': { schema: jsonSchema(route.response, 'output', schemas) } } },
         '4XX': errorResponse,
         '5XX': errorResponse,
       },
     };
+    const parameters = [
+      ...schemaParameters(route.params, 'path', schemas),
+      ...schemaParameters(route.query, 'query', schemas),
+    ];
+    if (parameters.length > 0) operation.parameters = parameters;
     if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input', schemas) } } };
 
-    paths[route.path] ??= {};
-    paths[route.path]![route.method.toLowerCase()] = operation;
+    const openApiPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    paths[openApiPath] ??= {};
+    paths[openApiPath]![route.method.toLowerCase()] = operation;
   }
 
   return {

@@ -98,4 +98,25 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       CREATE INDEX audit_by_certificate ON audit_log(certificate_id);
     `,
   },
+  {
+    version: 2,
+    name: 'notification outbox',
+    sql: `
+      -- Messages kept for the demo and for deployments without SMTP or an SMS gateway. Sent
+      -- messages are kept too, with sent_at, so an operator can see what went out.
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY,
+        channel TEXT NOT NULL CHECK (channel IN ('email', 'sms')),
+        recipient TEXT NOT NULL,
+        subject TEXT,
+        body_text TEXT NOT NULL,
+        body_html TEXT,
+        created_at TEXT NOT NULL,
+        sent_at TEXT
+      );
+    `,
+  },
+  // Reserved numbers, so that work on several areas at once never reuses one:
+  // 3 PIN/PUK counters and wallet devices, 4 revocation, CRL and OCSP state and wallet
+  // activations, 5 contracts, 6 account recovery.
 ];

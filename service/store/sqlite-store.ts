@@ -116,6 +116,19 @@ export class SqliteStore implements Store {
     this.#db = db;
   }
 
+  /**
+   * The connection, for the SQLite implementations of each area's own store (wallet, status,
+   * contracts, recovery), so that one transaction can span several areas.
+   */
+  get database(): Database.Database {
+    return this.#db;
+  }
+
+  /** Runs `work` in one immediate transaction; `work` must be synchronous (better-sqlite3). */
+  transaction<T>(work: () => T): T {
+    return this.#db.transaction(work).immediate();
+  }
+
   static open(file: string): SqliteStore {
     const db = new Database(file);
     db.pragma('journal_mode = WAL');

@@ -44,11 +44,24 @@ export function holderRequest(overrides: Partial<EnrollmentRequest> = {}): Enrol
 }
 
 /** Starts the real service on 127.0.0.1 with a free port and a fresh data folder. */
-export async function startTestService(options: { demo?: boolean; portalDir?: string } = {}): Promise<TestService> {
+export async function startTestService(
+  options: { demo?: boolean; portalDir?: string; smtpUrl?: string; smsUrl?: string; now?: () => Date } = {},
+): Promise<TestService> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'eid-test-'));
-  const service = await startService({ dataDir, host: '127.0.0.1', port: 0, demo: options.demo, portalDir: options.portalDir, logger: quietLogger() });
+  const service = await startService({
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    demo: options.demo,
+    portalDir: options.portalDir,
+    smtpUrl: options.smtpUrl,
+    smsUrl: options.smsUrl,
+    now: options.now,
+    logger: quietLogger(),
+  });
 
-  const openContext = () => openServiceContext({ dataDir, logger: quietLogger() });
+  const openContext = () =>
+    openServiceContext({ dataDir, logger: quietLogger(), now: options.now, notifications: { smtpUrl: options.smtpUrl, smsUrl: options.smsUrl } });
 
   return {
     ...service,
