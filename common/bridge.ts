@@ -1,3 +1,5 @@
+import type { ApiInput, Download } from './api/client';
+import type { ApiResponse, ApiRouteName } from './api/routes';
 import type { ChangePasswordRequest, ChangePasswordResponse, Profile, SessionInfo } from './api/schemas';
 
 /**
@@ -11,4 +13,8 @@ export interface EidBridge {
   signOut(): Promise<void>;
   getProfile(): Promise<Profile>;
   changePassword(request: ChangePasswordRequest): Promise<ChangePasswordResponse>;
+  /** Calls any JSON route of the service API (except sign-in and sign-out) in the current session. */
+  call<N extends ApiRouteName>(name: N, input?: ApiInput<N>): Promise<ApiResponse<N>>;
+  /** Calls a binary route (a certificate, a PDF) and returns its exact bytes. */
+  download<N extends ApiRouteName>(name: N, input?: ApiInput<N>): Promise<Download>;
 }

@@ -1,7 +1,10 @@
 import type { Logger } from 'pino';
 import type { z } from 'zod';
 
-import { ApiClient } from '../common/api/client';
+import { ApiClient, type ApiInput, type Download } from '../common/api/client';
+import { apiRoutes, type ApiRoute, type ApiRouteName } from '../common/api/routes';
+import type { IpcPayload } from '../common/ipc/contract';
+import { parseWithCatalogue } from '../common/validation';
 import {
   ChangePasswordResponseSchema,
   ProfileSchema,
@@ -19,6 +22,8 @@ export interface MainSessionOptions {
   logger: Logger;
   fetch?: typeof fetch;
 }
+
+type ApiCallPayload = IpcPayload<'api:call'>;
 
 export interface SignInCredentials {
   username: string;
@@ -114,6 +119,37 @@ export class MainSession {
     } finally {
       this.#token = undefined;
     }
+  }
+
+  /**
+   * Calls any proxied service route for the renderer. The body, path parameters and query are
+   * validated against the route's own schemas here, before anything is sent, and the response is
+   * parsed with its schema, so nothing the schema does not name reaches the renderer.
+   */
+  async callApi(payload: ApiCallPayload): Promise<unknown> {
+    const { name, input } = this.#checkedApiInput(payload);
+    const route = apiRoutes[name] as ApiRoute;
+    if (route.response === 'binary') throw new EidError('VALIDATION_FAILED', { fields: [{ path: 'route', code: 'VALIDATION_FAILED' }] });
+
+    const response = await this.#callSignedIn(() => this.#client.callWith(name, input));
+    return route.response === null ? null : this.#parseResponse(route.response, response);
+  }
+
+  /** Calls a binary route (a certificate, a PDF) for the renderer. */
+  async downloadApi(payload: ApiCallPayload): Promise<Download> {
+    const { name, input } = this.#checkedApiInput(payload);
+    if ((apiRoutes[name] as ApiRoute).response !== 'binary') throw new EidError('VALIDATION_FAILED', { fields: [{ path: 'route', code: 'VALIDATION_FAILED' }] });
+    return this.#callSignedIn(() => this.#client.download(name, input));
+  }
+
+  #checkedApiInput(payload: ApiCallPayload): { name: ApiRouteName; input: ApiInput<ApiRouteName> } {
+    const name = payload.route;
+    const route = apiRoutes[name] as ApiRoute;
+    const input: Record<string, unknown> = {};
+    if (route.body) input.body = parseWithCatalogue(route.body, payload.body ?? {});
+    if (route.params) input.params = parseWithCatalogue(route.params, payload.params ?? {});
+    if (route.query) input.query = parseWithCatalogue(route.query, payload.query ?? {});
+    return { name, input: input as ApiInput<ApiRouteName> };
   }
 
   #parseResponse<S extends z.ZodType>(schema: S, value: unknown): z.output<S> {

@@ -1,5 +1,7 @@
 import { z } from 'zod';
 
+import type { Download } from '../api/client';
+import { apiRoutes, type ApiRouteName } from '../api/routes';
 import { ChangePasswordRequestSchema, type ChangePasswordResponse, type Profile, type SessionInfo } from '../api/schemas';
 import type { ErrorCode, FieldError } from '../errors';
 
@@ -17,11 +19,34 @@ export const SignInPayloadSchema = z
 
 export const NoPayloadSchema = z.undefined();
 
+/**
+ * Routes the renderer may not reach through `api:call`: signing in and out goes through the
+ * session channels, because main must keep the token out of the renderer.
+ */
+export const routesNotProxied: readonly ApiRouteName[] = ['signIn', 'signOut'];
+
+const proxiedRouteNames = (Object.keys(apiRoutes) as ApiRouteName[]).filter((name) => !routesNotProxied.includes(name));
+
+/**
+ * One call of a service API route, made by main with the session's token. Main validates
+ * `body`, `params` and `query` against that route's own schemas before it sends anything.
+ */
+export const ApiCallPayloadSchema = z
+  .object({
+    route: z.enum(proxiedRouteNames as [ApiRouteName, ...ApiRouteName[]]),
+    body: z.unknown().optional(),
+    params: z.unknown().optional(),
+    query: z.unknown().optional(),
+  })
+  .strict();
+
 export const ipcContract = {
   'session:sign-in': SignInPayloadSchema,
   'session:sign-out': NoPayloadSchema,
   'profile:get': NoPayloadSchema,
   'profile:change-password': ChangePasswordRequestSchema,
+  'api:call': ApiCallPayloadSchema,
+  'api:download': ApiCallPayloadSchema,
 } as const;
 
 export type IpcChannel = keyof typeof ipcContract;
@@ -39,6 +64,9 @@ export interface IpcResults {
   'session:sign-out': null;
   'profile:get': Profile;
   'profile:change-password': ChangePasswordResponse;
+  /** The route's parsed JSON response; null for 204 routes. */
+  'api:call': unknown;
+  'api:download': Download;
 }
 
 /**

@@ -19,6 +19,12 @@ export interface EidDesktopApi {
     get(): Promise<IpcResult<Profile>>;
     changePassword(payload: IpcPayload<'profile:change-password'>): Promise<IpcResult<ChangePasswordResponse>>;
   };
+  api: {
+    /** Calls a JSON route of the service API through main, which adds the session's token. */
+    call(payload: IpcPayload<'api:call'>): Promise<IpcResult<unknown>>;
+    /** Calls a binary route (a certificate, a PDF) through main. */
+    download(payload: IpcPayload<'api:download'>): Promise<IpcResult<IpcResults['api:download']>>;
+  };
 }
 
 /** Builds the `window.eid` object on top of an invoke function; the preload and tests share it. */
@@ -34,6 +40,10 @@ export function createDesktopApi(invoke: IpcInvoke): EidDesktopApi {
     profile: {
       get: () => call('profile:get'),
       changePassword: (payload) => call('profile:change-password', payload),
+    },
+    api: {
+      call: (payload) => call('api:call', payload),
+      download: (payload) => call('api:download', payload),
     },
   };
 }

@@ -3,7 +3,7 @@ import type { MainSession } from '../session';
 import type { IpcHandler, IpcRouter } from './handle';
 
 /** The session operations the handlers call, as MainSession implements them. */
-export type DesktopSession = Pick<MainSession, 'signIn' | 'signOut' | 'getProfile' | 'changePassword'>;
+export type DesktopSession = Pick<MainSession, 'signIn' | 'signOut' | 'getProfile' | 'changePassword' | 'callApi' | 'downloadApi'>;
 
 /** One handler per contract channel: the mapped type makes a new channel fail to compile until it has one. */
 type HandlerTable = { [C in IpcChannel]: IpcHandler<C> };
@@ -15,6 +15,8 @@ export function registerHandlers(router: IpcRouter, session: DesktopSession): vo
     'session:sign-out': () => session.signOut(),
     'profile:get': () => session.getProfile(),
     'profile:change-password': (payload) => session.changePassword(payload),
+    'api:call': (payload) => session.callApi(payload),
+    'api:download': (payload) => session.downloadApi(payload),
   };
 
   for (const channel of ipcChannels) registerHandler(router, channel, handlers);

@@ -9,7 +9,7 @@ import { seal } from '../credentials/aead';
 import { generateErc, generatePassword, generatePin, generatePuk, generateUsername } from '../credentials/generate';
 import { sealSigningKey } from '../credentials/signing-key';
 import type { ServiceContext } from '../context';
-import { parseWithCatalogue } from '../http/validation';
+import { parseWithCatalogue } from '../../common/validation';
 
 export const pinTries = 3;
 export const pukTries = 10;

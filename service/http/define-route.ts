@@ -4,7 +4,7 @@ import type { z } from 'zod';
 import { apiRoutes, type ApiParsedBody, type ApiParsedParams, type ApiParsedQuery, type ApiResponse, type ApiRouteName } from '../../common/api/routes';
 import type { ServiceContext } from '../context';
 import { authenticate, type Authenticated } from './auth';
-import { parseWithCatalogue } from './validation';
+import { parseWithCatalogue } from '../../common/validation';
 
 export interface RouteCall<N extends ApiRouteName> {
   body: ApiParsedBody<N>;

@@ -116,7 +116,25 @@ export const migrations: ReadonlyArray<{ version: number; name: string; sql: str
       );
     `,
   },
+  {
+    version: 3,
+    name: 'wallet devices',
+    sql: `
+      -- The phone (wallet app) whose device key may ask for signatures with a certificate's key.
+      -- One active device per certificate; migrating deactivates the old one, keeping its row.
+      CREATE TABLE wallet_devices (
+        id INTEGER PRIMARY KEY,
+        certificate_id INTEGER NOT NULL REFERENCES certificates(id),
+        public_key_spki BLOB NOT NULL,
+        label TEXT NOT NULL,
+        activated_at TEXT NOT NULL,
+        deactivated_at TEXT,
+        deactivation_reason TEXT
+      );
+      CREATE UNIQUE INDEX one_active_wallet_device ON wallet_devices(certificate_id) WHERE deactivated_at IS NULL;
+    `,
+  },
   // Reserved numbers, so that work on several areas at once never reuses one:
-  // 3 PIN/PUK counters and wallet devices, 4 revocation, CRL and OCSP state and wallet
-  // activations, 5 contracts, 6 account recovery.
+  // 4 wallet challenges and activations, 5 revocation, CRL and OCSP state, 6 contracts,
+  // 7 account recovery, 8 digital seals.
 ];

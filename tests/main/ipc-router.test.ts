@@ -24,7 +24,7 @@ describe('IpcRouter', () => {
     const { router, calls } = createRouter();
     router.handle('session:sign-in', (payload) => {
       calls.push(payload);
-      return { username: payload.username, certificateKind: 'digital-id', displayName: 'Arbër Krasniqi', expiresAt: '2030-01-01T00:00:00Z', idleTimeoutSeconds: 900 };
+      return { username: payload.username, certificateKind: 'digital-id' as const, displayName: 'Arbër Krasniqi', expiresAt: '2030-01-01T00:00:00Z', idleTimeoutSeconds: 900 };
     });
 
     const result = await router.invoke(trustedEvent, 'session:sign-in', { username: 'holder', password: 'correct-password-1' });

@@ -21,5 +21,11 @@ export function createHttpBridge(client = new ApiClient({ baseUrl: '' })): EidBr
     changePassword(request) {
       return client.call('changePassword', request);
     },
+    call(name, input = {}) {
+      return client.callWith(name, input);
+    },
+    download(name, input = {}) {
+      return client.download(name, input);
+    },
   };
 }

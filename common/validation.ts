@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 
-import { EidError, isErrorCode, type FieldError } from '../../common/errors';
+import { EidError, isErrorCode, type FieldError } from './errors';
 
 /**
  * Parses a value with a zod schema and turns every issue into a field error. A schema that names

@@ -1,0 +1,71 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createTrustedOriginCheck, IpcRouter } from '../../main/ipc/handle';
+import { registerHandlers } from '../../main/ipc/handlers';
+import { createMainLogger } from '../../main/logger';
+import { MainSession } from '../../main/session';
+import { startTestService, type TestService } from '../helpers/service';
+
+let service: TestService;
+
+beforeAll(async () => {
+  service = await startTestService();
+});
+
+afterAll(async () => {
+  await service?.close();
+});
+
+function desktop() {
+  const logger = createMainLogger({ level: 'silent', destination: pino.destination(2) });
+  const session = new MainSession({ baseUrl: service.url, logger });
+  const router = new IpcRouter({ isTrustedSender: createTrustedOriginCheck({ allowedOrigins: [service.url] }), logger });
+  registerHandlers(router, session);
+  const event = { senderFrame: { url: `${service.url}/#/profile` } };
+  return { session, invoke: (channel: string, payload?: unknown) => router.invoke(event, channel, payload) };
+}
+
+describe('api:call through main', () => {
+  it('calls a route with the session token held in main', async () => {
+    const holder = await service.enroll();
+    const { invoke } = desktop();
+    expect((await invoke('session:sign-in', { username: holder.username, password: holder.password })).ok).toBe(true);
+
+    const result = await invoke('api:call', { route: 'getProfile' });
+    expect(result.ok).toBe(true);
+    expect((result as { value: { username: string } }).value.username).toBe(holder.username);
+    expect(JSON.stringify(result)).not.toMatch(/token/i);
+  });
+
+  it('validates the body against the route schema before sending', async () => {
+    const holder = await service.enroll();
+    const { invoke } = desktop();
+    await invoke('session:sign-in', { username: holder.username, password: holder.password });
+
+    const result = await invoke('api:call', { route: 'changePassword', body: { currentPassword: 42 } });
+    expect(result).toEqual({
+      ok: false,
+      error: {
+        code: 'VALIDATION_FAILED',
+        fields: [
+          { path: 'currentPassword', code: 'VALIDATION_FAILED' },
+          { path: 'newPassword', code: 'VALIDATION_FAILED' },
+        ],
+      },
+    });
+  });
+
+  it('refuses sign-in and sign-out routes, which must use the session channels', async () => {
+    const { invoke } = desktop();
+    for (const route of ['signIn', 'signOut']) {
+      const result = await invoke('api:call', { route, body: { username: 'a', password: 'b', client: 'desktop' } });
+      expect(result).toMatchObject({ ok: false, error: { code: 'VALIDATION_FAILED' } });
+    }
+  });
+
+  it('answers UNAUTHENTICATED before sign-in', async () => {
+    const { invoke } = desktop();
+    expect(await invoke('api:call', { route: 'getProfile' })).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+  });
+});
