@@ -75,12 +75,12 @@ export class Notifier {
     });
     if (!response.ok) {
       this.#logger.error({ status: response.status, outboxId: id }, 'the SMS gateway rejected a message');
-      throw new Error(`The SMS gateway answered ${response.status}`);
+      throw new Error(`The SMS gateway rejected the message with HTTP status ${response.status}`);
     }
     this.#markSent(id);
   }
 
-  /** The newest messages for one recipient, newest first; the demo and tests read codes here. */
+  /** Lists the newest messages for one recipient, newest first; the demo and tests read codes here. */
   listOutbox(recipient: string, limit = 20): Array<{ channel: string; subject: string | null; text: string; createdAt: string }> {
     return this.#store.database
       .prepare('SELECT channel, subject, body_text AS text, created_at AS createdAt FROM outbox WHERE recipient = ? ORDER BY id DESC LIMIT ?')

@@ -21,7 +21,7 @@ const quietLogger = () => createLogger({ level: process.env.EID_TEST_LOG_LEVEL ?
 
 let personalNumberCounter = 0;
 
-/** A personal number unique within this test process. */
+/** Returns a personal number unique within this test process. */
 export function uniquePersonalNumber(): string {
   personalNumberCounter += 1;
   return `${String(process.pid % 100_000).padStart(5, '0')}${String(personalNumberCounter).padStart(5, '0')}`;

@@ -7,7 +7,7 @@ export interface ReceivedSms {
 
 /**
  * An SMS gateway stand-in on 127.0.0.1: it accepts a POST of JSON {"to", "text"}, as the service's
- * gateway client sends, and keeps every message. `failNext` makes it answer 503 once.
+ * gateway client sends, and keeps every message. `failNext` makes it return 503 once.
  */
 export class SmsSink {
   readonly messages: ReceivedSms[] = [];
@@ -47,7 +47,7 @@ export class SmsSink {
     return `http://127.0.0.1:${this.#port}/sms`;
   }
 
-  /** The newest message to `to`, or undefined. */
+  /** Returns the newest message to `to`, or undefined. */
   latest(to: string): ReceivedSms | undefined {
     return [...this.messages].reverse().find((message) => message.to === to);
   }

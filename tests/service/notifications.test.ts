@@ -47,7 +47,7 @@ describe('notifier', () => {
     const context = await service.openContext();
     try {
       sms.failNext = true;
-      await expect(context.notifier.sendSms({ to: '+38344999888', text: 'Kodi: 654321' })).rejects.toThrow('503');
+      await expect(context.notifier.sendSms({ to: '+38344999888', text: 'Kodi: 654321' })).rejects.toThrow('HTTP status 503');
       expect(context.notifier.listOutbox('+38344999888')[0]?.text).toBe('Kodi: 654321');
     } finally {
       await context.store.close();
