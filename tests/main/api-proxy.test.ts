@@ -64,6 +64,29 @@ describe('api:call through main', () => {
     }
   });
 
+  it('calls a public recovery route without a session', async () => {
+    const { session, invoke } = desktop();
+    expect(session.isSignedIn).toBe(false);
+
+    const result = await invoke('api:call', { route: 'startRecovery', body: { personalNumber: '1234567890', email: 'nobody@example.org', want: 'username' } });
+    expect(result.ok).toBe(true);
+    expect((result as { value: { codeValidSeconds: number } }).value.codeValidSeconds).toBe(600);
+
+    const unknown = await invoke('api:call', { route: 'verifyRecovery', params: { id: 'A'.repeat(22) }, body: { code: '12345678' } });
+    expect(unknown).toEqual({ ok: false, error: { code: 'RECOVERY_NOT_FOUND' } });
+  });
+
+  it('keeps the session when a public route fails', async () => {
+    const holder = await service.enroll();
+    const { session, invoke } = desktop();
+    await invoke('session:sign-in', { username: holder.username, password: holder.password });
+
+    const failed = await invoke('api:call', { route: 'verifyRecovery', params: { id: 'A'.repeat(22) }, body: { code: '12345678' } });
+    expect(failed.ok).toBe(false);
+    expect(session.isSignedIn).toBe(true);
+    expect((await invoke('api:call', { route: 'getProfile' })).ok).toBe(true);
+  });
+
   it('answers UNAUTHENTICATED before sign-in', async () => {
     const { invoke } = desktop();
     expect(await invoke('api:call', { route: 'getProfile' })).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED' } });

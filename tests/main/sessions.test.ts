@@ -1,0 +1,178 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { createTrustedOriginCheck, IpcRouter } from '../../main/ipc/handle';
+import { createMainLogger } from '../../main/logger';
+import { createDesktopMain } from '../helpers/desktop-main';
+import { startTestService, type TestService } from '../helpers/service';
+
+let service: TestService;
+
+beforeAll(async () => {
+  service = await startTestService();
+});
+
+afterAll(async () => {
+  await service?.close();
+});
+
+async function desktop(serviceUrl = service.url) {
+  const logger = createMainLogger({ level: 'silent', destination: pino.destination(2) });
+  const router = new IpcRouter({ isTrustedSender: createTrustedOriginCheck({ allowedOrigins: ['http://127.0.0.1:41999'] }), logger });
+  const main = await createDesktopMain(router, { serviceUrl, logger });
+  const results: unknown[] = [];
+  const invoke = async (channel: string, payload?: unknown) => {
+    const result = await router.invoke({ senderFrame: { url: 'http://127.0.0.1:41999/' } }, channel, payload);
+    results.push(result);
+    return result as { ok: boolean; value?: any; error?: any };
+  };
+  return { main, invoke, results };
+}
+
+describe('several certificates signed in', () => {
+  it('signs in two, switches and signs out of one', async () => {
+    const first = await service.enroll({ givenName: 'Arbër', surname: 'Krasniqi' });
+    const second = await service.enroll({ givenName: 'Drita', surname: 'Gashi' });
+    const { invoke, results, main } = await desktop();
+
+    expect((await invoke('session:sign-in', { username: first.username, password: first.password })).ok).toBe(true);
+    expect((await invoke('session:sign-in', { username: second.username, password: second.password })).ok).toBe(true);
+    const listed = await invoke('sessions:list');
+    expect(listed.value.sessions.map((entry: { username: string }) => entry.username)).toEqual([first.username, second.username]);
+    expect(listed.value.activeId).toBe(second.username);
+    expect((await invoke('profile:get')).value.givenName).toBe('Drita');
+
+    const switched = await invoke('sessions:switch', { id: first.username });
+    expect(switched.value.activeId).toBe(first.username);
+    expect((await invoke('api:call', { route: 'getProfile' })).value.givenName).toBe('Arbër');
+
+    const afterSignOut = await invoke('sessions:sign-out', { id: second.username });
+    expect(afterSignOut.value.sessions.map((entry: { username: string }) => entry.username)).toEqual([first.username]);
+    expect(afterSignOut.value.activeId).toBe(first.username);
+    expect((await invoke('profile:get')).value.givenName).toBe('Arbër');
+    expect(await invoke('sessions:switch', { id: second.username })).toEqual({ ok: false, error: { code: 'NOT_FOUND' } });
+
+    for (const result of results) expect(JSON.stringify(result)).not.toMatch(/"token"/);
+    expect(main.services.sessions.activeId).toBe(first.username);
+  });
+
+  it('signs out of the active certificate and activates the other', async () => {
+    const first = await service.enroll();
+    const second = await service.enroll();
+    const { invoke } = await desktop();
+    await invoke('session:sign-in', { username: first.username, password: first.password });
+    await invoke('session:sign-in', { username: second.username, password: second.password });
+
+    expect(await invoke('session:sign-out')).toEqual({ ok: true, value: null });
+
+    const listed = await invoke('sessions:list');
+    expect(listed.value.activeId).toBe(first.username);
+    expect((await invoke('profile:get')).value.username).toBe(first.username);
+  });
+
+  it('rejects unknown session ids and bad payloads', async () => {
+    const { invoke } = await desktop();
+
+    expect(await invoke('sessions:switch', { id: 'nobody' })).toEqual({ ok: false, error: { code: 'NOT_FOUND' } });
+    expect((await invoke('sessions:sign-out', { id: '' })).error.code).toBe('VALIDATION_FAILED');
+    expect((await invoke('sessions:switch', { id: 'a', extra: 1 })).error.code).toBe('VALIDATION_FAILED');
+  });
+});
+
+describe('offline cache', () => {
+  it('serves cached data read-only when the service is down', async () => {
+    const own = await startTestService();
+    const holder = await own.enroll();
+    const { invoke } = await desktop(own.url);
+    await invoke('session:sign-in', { username: holder.username, password: holder.password });
+    const online = await invoke('profile:get');
+    expect((await invoke('sessions:list')).value.offline).toBeNull();
+
+    await own.close();
+    const offline = await invoke('profile:get');
+    const listed = await invoke('sessions:list');
+    const change = await invoke('profile:change-password', { currentPassword: holder.password, newPassword: 'Another long password 2026' });
+
+    expect(offline).toEqual(online);
+    expect(listed.value.offline.lastSyncedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    expect(listed.value.sessions[0].offline).toBe(true);
+    expect(change).toEqual({ ok: false, error: { code: 'OFFLINE_READ_ONLY' } });
+  });
+
+  it('keeps no data when the setting says so', async () => {
+    const own = await startTestService();
+    const holder = await own.enroll();
+    const { invoke, main } = await desktop(own.url);
+    await invoke('session:sign-in', { username: holder.username, password: holder.password });
+    await invoke('profile:get');
+
+    expect((await invoke('settings:update', { cachePolicy: 'none' })).value.settings.cachePolicy).toBe('none');
+    expect(main.services.cache?.lastSyncedAt(holder.username)).toBeNull();
+    await invoke('profile:get');
+    expect(main.services.cache?.lastSyncedAt(holder.username)).toBeNull();
+
+    await own.close();
+    expect(await invoke('profile:get')).toEqual({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } });
+  });
+
+  it('clears the data on request', async () => {
+    const own = await startTestService();
+    const holder = await own.enroll();
+    const { invoke } = await desktop(own.url);
+    await invoke('session:sign-in', { username: holder.username, password: holder.password });
+    await invoke('profile:get');
+
+    expect(await invoke('cache:clear')).toEqual({ ok: true, value: null });
+
+    await own.close();
+    expect(await invoke('profile:get')).toEqual({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } });
+  });
+});
+
+describe('desktop channels with bad input', () => {
+  it('rejects empty and overlong PINs before any token call', async () => {
+    const { invoke } = await desktop();
+    const base = { modulePath: '/usr/lib/softhsm/libsofthsm2.so', tokenSerial: '0000000000000000' };
+
+    const empty = await invoke('tokens:change-pin', { ...base, currentPin: '', newPin: '123456' });
+    const overlong = await invoke('tokens:change-pin', { ...base, currentPin: '123456', newPin: '1'.repeat(256) });
+    const multibyte = await invoke('tokens:reset-pin', { ...base, soPin: '12345678', newPin: 'ë'.repeat(128) });
+    const control = await invoke('tokens:change-pin', { ...base, currentPin: '1234\n', newPin: '123456' });
+
+    expect(empty).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', fields: [{ path: 'currentPin', code: 'TOKEN_PIN_LENGTH' }] } });
+    expect(overlong).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', fields: [{ path: 'newPin', code: 'TOKEN_PIN_LENGTH' }] } });
+    expect(multibyte).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', fields: [{ path: 'newPin', code: 'TOKEN_PIN_LENGTH' }] } });
+    expect(control).toEqual({ ok: false, error: { code: 'VALIDATION_FAILED', fields: [{ path: 'currentPin', code: 'TOKEN_PIN_INVALID' }] } });
+  });
+
+  it('rejects invalid settings and keeps the old ones', async () => {
+    const { invoke } = await desktop();
+    await invoke('settings:update', { theme: 'dark' });
+
+    const invalid = await invoke('settings:update', { theme: 'light', serviceUrl: 'ftp://eid.example.invalid' });
+    const unknownKey = await invoke('settings:update', { colour: 'red' });
+
+    expect(invalid).toEqual({ ok: false, error: { code: 'SETTINGS_INVALID', fields: [{ path: 'serviceUrl', code: 'VALIDATION_FAILED' }] } });
+    expect(unknownKey.error.code).toBe('VALIDATION_FAILED');
+    expect((await invoke('settings:get')).value.settings.theme).toBe('dark');
+  });
+
+  it('lists a module that is not a PKCS#11 library with its error', async () => {
+    const { invoke } = await desktop();
+    await invoke('settings:update', { pkcs11Modules: ['/etc/hostname'] });
+
+    expect(await invoke('tokens:list')).toEqual({ ok: true, value: [{ path: '/etc/hostname', tokens: [], errorCode: 'PKCS11_MODULE_INVALID' }] });
+  });
+
+  it('saves a file through the save dialog', async () => {
+    const { invoke, main } = await desktop();
+
+    const saved = await invoke('files:save', { base64: Buffer.from('%PDF-1.7 ë').toString('base64'), suggestedName: 'kontrata.pdf' });
+    const traversal = await invoke('files:save', { base64: '', suggestedName: '../kontrata.pdf' });
+
+    expect(saved).toEqual({ ok: true, value: { saved: true } });
+    expect(Buffer.from(main.savedFiles[0]!.bytes).toString()).toBe('%PDF-1.7 ë');
+    expect(traversal.error.code).toBe('VALIDATION_FAILED');
+    expect(main.savedFiles).toHaveLength(1);
+  });
+});
