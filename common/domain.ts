@@ -12,6 +12,13 @@ export type Gender = (typeof genders)[number];
 /** A Kosovo personal number has exactly 10 digits. */
 export const personalNumberPattern = /^\d{10}$/;
 
+/**
+ * An ARBK business number: the 9-digit unique identification number of a business in the Kosovo
+ * Business Registration Agency register. Only the length and the digits are checked, because
+ * ARBK publishes no check-digit rule.
+ */
+export const businessNumberPattern = /^\d{9}$/;
+
 /** E.164: a plus sign, a country code that does not start with 0, 8 to 15 digits in all. */
 export const phoneNumberPattern = /^\+[1-9]\d{7,14}$/;
 
@@ -58,4 +65,9 @@ export function maskPhoneNumber(phoneNumber: string): string {
 /** The ETSI EN 319 412-1 semantics identifier for a natural person's Kosovo personal number. */
 export function personalNumberIdentifier(personalNumber: string): string {
   return `PNOXK-${personalNumber}`;
+}
+
+/** The ETSI EN 319 412-1 semantics identifier for a business in the Kosovo national trade register (ARBK). */
+export function businessIdentifier(businessNumber: string): string {
+  return `NTRXK-${businessNumber}`;
 }

@@ -64,6 +64,12 @@ export function redact(value: unknown, seen: WeakSet<object> = new WeakSet()): u
   if (Array.isArray(value)) return value.map((item) => redact(item, seen));
   if (value instanceof Uint8Array) return `[${value.byteLength} bytes]`;
 
+  // Instances of other classes (an HTTP request, a response) are left to the logger's
+  // serializers, which pick the few fields worth logging; copying their own properties here
+  // would lose those fields.
+  const prototype = Object.getPrototypeOf(value) as object | null;
+  if (prototype !== Object.prototype && prototype !== null) return value;
+
   const result: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) {
     result[key] = isSecretKey(key) ? maskedValue : redact(item, seen);

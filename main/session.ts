@@ -124,22 +124,27 @@ export class MainSession {
   /**
    * Calls any proxied service route for the renderer. The body, path parameters and query are
    * validated against the route's own schemas here, before anything is sent, and the response is
-   * parsed with its schema, so nothing the schema does not name reaches the renderer.
+   * parsed with its schema, so nothing the schema does not name reaches the renderer. Routes
+   * with `authenticated: false` (lost-info recovery, public files) need no session, and their
+   * errors never drop the token.
    */
   async callApi(payload: ApiCallPayload): Promise<unknown> {
     const { name, input } = this.#checkedApiInput(payload);
     const route = apiRoutes[name] as ApiRoute;
     if (route.response === 'binary') throw new EidError('VALIDATION_FAILED', { fields: [{ path: 'route', code: 'VALIDATION_FAILED' }] });
 
-    const response = await this.#callSignedIn(() => this.#client.callWith(name, input));
+    const response = route.authenticated
+      ? await this.#callSignedIn(() => this.#client.callWith(name, input))
+      : await this.#client.callWith(name, input);
     return route.response === null ? null : this.#parseResponse(route.response, response);
   }
 
   /** Calls a binary route (a certificate, a PDF) for the renderer. */
   async downloadApi(payload: ApiCallPayload): Promise<Download> {
     const { name, input } = this.#checkedApiInput(payload);
-    if ((apiRoutes[name] as ApiRoute).response !== 'binary') throw new EidError('VALIDATION_FAILED', { fields: [{ path: 'route', code: 'VALIDATION_FAILED' }] });
-    return this.#callSignedIn(() => this.#client.download(name, input));
+    const route = apiRoutes[name] as ApiRoute;
+    if (route.response !== 'binary') throw new EidError('VALIDATION_FAILED', { fields: [{ path: 'route', code: 'VALIDATION_FAILED' }] });
+    return route.authenticated ? this.#callSignedIn(() => this.#client.download(name, input)) : this.#client.download(name, input);
   }
 
   #checkedApiInput(payload: ApiCallPayload): { name: ApiRouteName; input: ApiInput<ApiRouteName> } {

@@ -6,6 +6,7 @@ import { openServiceContext, setPublicUrl } from './context';
 import { enrollDemoHolder } from './enrollment/demo';
 import { buildApp } from './http/app';
 import { createLogger, type Logger } from './log/logger';
+import type { RecoveryThrottlePolicies } from './recovery/policy';
 
 export interface ServiceOptions {
   /** Folder for the SQLite database, the CA and the service secret; created when missing. */
@@ -27,6 +28,11 @@ export interface ServiceOptions {
   logLevel?: string;
   /** Overrides the clock, for tests of expiry. */
   now?: () => Date;
+  /**
+   * Overrides the throttle policies of account recovery per personal number, email and client
+   * address; the defaults are `defaultRecoveryThrottle` in service/recovery/policy.ts.
+   */
+  recoveryThrottle?: Partial<RecoveryThrottlePolicies>;
 }
 
 export interface RunningService {
@@ -51,7 +57,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     notifications: { smtpUrl: options.smtpUrl, smsUrl: options.smsUrl },
   });
 
-  const app = await buildApp(context, { portalDir: options.portalDir ?? defaultPortalDir });
+  const app = await buildApp(context, { portalDir: options.portalDir ?? defaultPortalDir, recoveryThrottle: options.recoveryThrottle });
   try {
     await app.listen({ host, port: options.port ?? 8080 });
   } catch (error) {

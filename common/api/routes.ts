@@ -1,6 +1,11 @@
 import type { z } from 'zod';
 
+import { certificateRoutes } from './certificate';
+import { contractsRoutes } from './contracts';
 import { coreRoutes } from './core-routes';
+import { recoveryRoutes } from './recovery';
+import { securityRoutes } from './security';
+import { walletRoutes } from './wallet';
 
 export type { ApiRoute } from './core-routes';
 
@@ -12,6 +17,11 @@ export type { ApiRoute } from './core-routes';
  */
 export const apiRoutes = {
   ...coreRoutes,
+  ...certificateRoutes,
+  ...contractsRoutes,
+  ...recoveryRoutes,
+  ...securityRoutes,
+  ...walletRoutes,
 };
 
 export type ApiRouteName = keyof typeof apiRoutes;

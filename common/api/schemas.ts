@@ -1,6 +1,15 @@
 import { z } from 'zod';
 
-import { certificateKinds, certificateStatuses, emailPattern, genders, passwordPolicy, personalNumberPattern, phoneNumberPattern } from '../domain';
+import {
+  businessNumberPattern,
+  certificateKinds,
+  certificateStatuses,
+  emailPattern,
+  genders,
+  passwordPolicy,
+  personalNumberPattern,
+  phoneNumberPattern,
+} from '../domain';
 import { errorCodes } from '../errors';
 
 /**
@@ -13,6 +22,7 @@ import { errorCodes } from '../errors';
 export const PersonalNumberSchema = z.string().regex(personalNumberPattern, 'INVALID_PERSONAL_NUMBER');
 export const PhoneNumberSchema = z.string().regex(phoneNumberPattern, 'INVALID_PHONE_NUMBER');
 export const EmailSchema = z.string().max(254).regex(emailPattern, 'INVALID_EMAIL');
+export const BusinessNumberSchema = z.string().regex(businessNumberPattern, 'INVALID_BUSINESS_NUMBER');
 /** A date as YYYY-MM-DD. */
 export const IsoDateSchema = z.iso.date();
 
@@ -23,6 +33,7 @@ export const ErrorBodySchema = z
       message: z.string(),
       fields: z.array(z.object({ path: z.string(), code: z.string() })).optional(),
       retryAfterSeconds: z.number().int().optional(),
+      triesLeft: z.number().int().optional(),
     }),
   })
   .meta({ id: 'ErrorBody' });
@@ -66,7 +77,10 @@ export const ProfileSchema = z
     givenName: z.string(),
     surname: z.string(),
     personalNumber: z.string(),
-    /** The subject's serialNumber attribute as encoded, for example PNOXK-1176001727. */
+    /**
+     * The subject's serialNumber attribute as encoded, for example PNOXK-1176001727; for a
+     * digital seal, whose subject names the business, the organizationIdentifier (NTRXK-810123456).
+     */
     subjectSerialNumber: z.string(),
     country: z.string(),
     gender: z.enum(genders).nullable(),
@@ -76,6 +90,10 @@ export const ProfileSchema = z
     fiscalCode: z.string().nullable(),
     phoneNumberMasked: z.string(),
     email: z.string(),
+    /** The business of a digital seal (its CN and O); null for a digital ID. */
+    businessName: z.string().nullable(),
+    /** The 9-digit ARBK business number of a digital seal; null for a digital ID. */
+    businessNumber: z.string().nullable(),
     certificate: z.object({
       serialNumber: z.string(),
       subject: z.string(),
@@ -127,6 +145,37 @@ export const EnrollmentRequestSchema = z
   .refine((request) => [...`${request.givenName} ${request.surname}`].length <= 64, { path: ['surname'], message: 'VALIDATION_FAILED' })
   .meta({ id: 'EnrollmentRequest' });
 export type EnrollmentRequest = z.infer<typeof EnrollmentRequestSchema>;
+
+/**
+ * The enrollment of a digital seal for a business registered with ARBK. The holder is the natural
+ * person who receives the seal's certificate information; the certificate subject names only the
+ * business. A holder with this personal number is reused when the names, email and phone number
+ * match; otherwise the holder is created from these data.
+ */
+export const DigitalSealEnrollmentRequestSchema = z
+  .object({
+    kind: z.literal('digital-seal'),
+    // RFC 5280 limits CN and O to 64 characters; the business name is both.
+    businessName: z.string().trim().min(1).max(64),
+    businessNumber: BusinessNumberSchema,
+    personalNumber: PersonalNumberSchema,
+    givenName: z.string().trim().min(1).max(64),
+    surname: z.string().trim().min(1).max(64),
+    email: EmailSchema,
+    phoneNumber: PhoneNumberSchema,
+    gender: z.enum(genders).optional(),
+    birthDate: IsoDateSchema.optional(),
+    birthCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
+    birthCity: z.string().trim().min(1).max(64).optional(),
+    pin: z.string().optional(),
+  })
+  .strict()
+  .meta({ id: 'DigitalSealEnrollmentRequest' });
+export type DigitalSealEnrollmentRequest = z.infer<typeof DigitalSealEnrollmentRequestSchema>;
+
+/** Either kind of enrollment, told apart by `kind`. */
+export const AnyEnrollmentRequestSchema = z.discriminatedUnion('kind', [EnrollmentRequestSchema, DigitalSealEnrollmentRequestSchema]);
+export type AnyEnrollmentRequest = z.infer<typeof AnyEnrollmentRequestSchema>;
 
 /** The certificate information handed to the holder once, at enrollment. */
 export const EnrollmentResultSchema = z

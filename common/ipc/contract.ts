@@ -4,6 +4,19 @@ import type { Download } from '../api/client';
 import { apiRoutes, type ApiRouteName } from '../api/routes';
 import { ChangePasswordRequestSchema, type ChangePasswordResponse, type Profile, type SessionInfo } from '../api/schemas';
 import type { ErrorCode, FieldError } from '../errors';
+import {
+  ChangeTokenPinPayloadSchema,
+  ImportTokenCertificatePayloadSchema,
+  ResetTokenPinPayloadSchema,
+  SaveFilePayloadSchema,
+  SessionIdPayloadSchema,
+  SettingsUpdatePayloadSchema,
+  type SaveFileResult,
+  type SessionsView,
+  type SettingsView,
+  type TokenCertificate,
+  type TokenModuleReport,
+} from './desktop-types';
 
 /**
  * The desktop IPC contract: every channel the preload exposes, with the schema main validates the
@@ -47,6 +60,17 @@ export const ipcContract = {
   'profile:change-password': ChangePasswordRequestSchema,
   'api:call': ApiCallPayloadSchema,
   'api:download': ApiCallPayloadSchema,
+  'tokens:list': NoPayloadSchema,
+  'tokens:change-pin': ChangeTokenPinPayloadSchema,
+  'tokens:reset-pin': ResetTokenPinPayloadSchema,
+  'tokens:import-certificate': ImportTokenCertificatePayloadSchema,
+  'settings:get': NoPayloadSchema,
+  'settings:update': SettingsUpdatePayloadSchema,
+  'cache:clear': NoPayloadSchema,
+  'sessions:list': NoPayloadSchema,
+  'sessions:switch': SessionIdPayloadSchema,
+  'sessions:sign-out': SessionIdPayloadSchema,
+  'files:save': SaveFilePayloadSchema,
 } as const;
 
 export type IpcChannel = keyof typeof ipcContract;
@@ -67,6 +91,17 @@ export interface IpcResults {
   /** The route's parsed JSON response; null for 204 routes. */
   'api:call': unknown;
   'api:download': Download;
+  'tokens:list': TokenModuleReport[];
+  'tokens:change-pin': null;
+  'tokens:reset-pin': null;
+  'tokens:import-certificate': TokenCertificate;
+  'settings:get': SettingsView;
+  'settings:update': SettingsView;
+  'cache:clear': null;
+  'sessions:list': SessionsView;
+  'sessions:switch': SessionsView;
+  'sessions:sign-out': SessionsView;
+  'files:save': SaveFileResult;
 }
 
 /**
@@ -75,4 +110,4 @@ export interface IpcResults {
  */
 export type IpcResult<T> =
   | { ok: true; value: T }
-  | { ok: false; error: { code: ErrorCode; fields?: FieldError[]; retryAfterSeconds?: number } };
+  | { ok: false; error: { code: ErrorCode; fields?: FieldError[]; retryAfterSeconds?: number; triesLeft?: number } };

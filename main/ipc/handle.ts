@@ -122,7 +122,7 @@ export class IpcRouter {
     if (error instanceof EidError) {
       const level = errorCatalogue[error.code].status >= 500 ? 'error' : 'info';
       this.#logger[level]({ channel, errorCode: error.code, err: error.cause }, 'IPC call failed.');
-      return failure(error.code, { fields: error.fields, retryAfterSeconds: error.retryAfterSeconds });
+      return failure(error.code, { fields: error.fields, retryAfterSeconds: error.retryAfterSeconds, triesLeft: error.triesLeft });
     }
 
     this.#logger.error({ channel, err: error }, 'IPC handler failed with an unexpected error.');
@@ -130,10 +130,14 @@ export class IpcRouter {
   }
 }
 
-function failure(code: ErrorCode, details: { fields?: FieldError[] | undefined; retryAfterSeconds?: number | undefined } = {}): IpcResult<never> {
+function failure(
+  code: ErrorCode,
+  details: { fields?: FieldError[] | undefined; retryAfterSeconds?: number | undefined; triesLeft?: number | undefined } = {},
+): IpcResult<never> {
   const error: Extract<IpcResult<never>, { ok: false }>['error'] = { code };
   if (details.fields && details.fields.length > 0) error.fields = details.fields;
   if (details.retryAfterSeconds !== undefined) error.retryAfterSeconds = details.retryAfterSeconds;
+  if (details.triesLeft !== undefined) error.triesLeft = details.triesLeft;
   return { ok: false, error };
 }
 

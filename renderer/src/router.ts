@@ -1,10 +1,16 @@
 import { createRouter, createWebHashHistory, type RouteLocationRaw, type Router } from 'vue-router';
 
+import { useBridge } from './bridge';
 import AppLayout from './components/AppLayout.vue';
 import { useSessionStore } from './stores/session';
-import PlaceholderView from './views/PlaceholderView.vue';
+import ContractsView from './views/ContractsView.vue';
+import IdentityView from './views/IdentityView.vue';
 import ProfileView from './views/ProfileView.vue';
+import SecurityView from './views/SecurityView.vue';
+import SettingsView from './views/SettingsView.vue';
+import LostInfoView from './views/LostInfoView.vue';
 import SignInView from './views/SignInView.vue';
+import TokensView from './views/TokensView.vue';
 
 declare module 'vue-router' {
   interface RouteMeta {
@@ -12,6 +18,8 @@ declare module 'vue-router' {
     public?: boolean;
     /** The locale key of the page title. */
     titleKey?: string;
+    /** Shown in the desktop app only; the browser portal redirects to the profile. */
+    desktopOnly?: boolean;
   }
 }
 
@@ -24,15 +32,18 @@ export function createAppRouter(): Router {
     history: createWebHashHistory(),
     routes: [
       { path: '/sign-in', name: 'sign-in', component: SignInView, meta: { public: true, titleKey: 'signIn.title' } },
+      { path: '/lost-info', name: 'lost-info', component: LostInfoView, meta: { public: true, titleKey: 'recovery.title' } },
       {
         path: '/',
         component: AppLayout,
         children: [
           { path: '', redirect: { name: 'profile' } },
           { path: 'profile', name: 'profile', component: ProfileView, meta: { titleKey: 'profile.title' } },
-          { path: 'security', name: 'security', component: PlaceholderView, props: { section: 'security' }, meta: { titleKey: 'nav.security' } },
-          { path: 'identity', name: 'identity', component: PlaceholderView, props: { section: 'identity' }, meta: { titleKey: 'nav.identity' } },
-          { path: 'contracts', name: 'contracts', component: PlaceholderView, props: { section: 'contracts' }, meta: { titleKey: 'nav.contracts' } },
+          { path: 'security', name: 'security', component: SecurityView, meta: { titleKey: 'nav.security' } },
+          { path: 'identity', name: 'identity', component: IdentityView, meta: { titleKey: 'nav.identity' } },
+          { path: 'contracts', name: 'contracts', component: ContractsView, meta: { titleKey: 'nav.contracts' } },
+          { path: 'tokens', name: 'tokens', component: TokensView, meta: { titleKey: 'nav.tokens', desktopOnly: true } },
+          { path: 'settings', name: 'settings', component: SettingsView, meta: { titleKey: 'nav.settings', desktopOnly: true } },
         ],
       },
       { path: '/:unknownPath(.*)*', redirect: { name: 'profile' } },
@@ -44,8 +55,11 @@ export function createAppRouter(): Router {
     await session.start();
 
     if (to.meta.public) {
-      return to.name === 'sign-in' && session.signedIn ? { name: 'profile' } : true;
+      // In the desktop app, `add` signs in one more certificate next to the signed-in ones.
+      const addingCertificate = to.query.add === '1' && useBridge().desktop !== undefined;
+      return to.name === 'sign-in' && session.signedIn && !addingCertificate ? { name: 'profile' } : true;
     }
+    if (to.meta.desktopOnly && useBridge().kind === 'browser') return { name: 'profile' };
     if (session.signedIn) return true;
 
     const query = to.fullPath === '/' || to.name === 'profile' ? {} : { redirect: to.fullPath };

@@ -1,6 +1,7 @@
 import { InvalidCertificateRequestError, normalizeHolder, type DigitalIdHolder } from './holder';
 import { certificateToPem } from './pem';
-import { holderExtensions, holderSubject } from './profile';
+import { holderExtensions, holderSubject, signingCertificateExtensions } from './profile';
+import { normalizeBusiness, sealSubject, type DigitalSealBusiness } from './seal';
 import { generateSerialNumberHex } from './serial-number';
 import { certificateValidity } from './validity';
 import * as x509 from './x509';
@@ -12,6 +13,12 @@ export interface DigitalIdRequest {
   /** The holder's ECDSA P-256 public key, a key of Node's webcrypto (`globalThis.crypto`). */
   subjectPublicKey: CryptoKey;
   holder: DigitalIdHolder;
+}
+
+export interface DigitalSealRequest {
+  /** The seal's ECDSA P-256 public key, a key of Node's webcrypto (`globalThis.crypto`). */
+  subjectPublicKey: CryptoKey;
+  business: DigitalSealBusiness;
 }
 
 export interface IssuedCertificate {
@@ -30,6 +37,8 @@ export interface CertificateAuthority {
   readonly rootCertificatePem: string;
   readonly issuingCertificatePem: string;
   issueDigitalId(request: DigitalIdRequest): Promise<IssuedCertificate>;
+  /** Issues a digital seal certificate: the subject names the business, with the same validity, key usage and URLs as a digital ID. */
+  issueDigitalSeal(request: DigitalSealRequest): Promise<IssuedCertificate>;
 }
 
 export interface SigningAuthorityParams {
@@ -57,7 +66,18 @@ export function createCertificateAuthority(params: SigningAuthorityParams): Cert
   async function issueDigitalId(request: DigitalIdRequest): Promise<IssuedCertificate> {
     const holder = normalizeHolder(request.holder);
     const subjectPublicKeySpki = await exportHolderPublicKey(request.subjectPublicKey);
+    const extensions = await holderExtensions({ holder, subjectPublicKey: subjectPublicKeySpki, issuingCertificate, publicUrl, crypto });
+    return issue(holderSubject(holder), subjectPublicKeySpki, extensions);
+  }
 
+  async function issueDigitalSeal(request: DigitalSealRequest): Promise<IssuedCertificate> {
+    const business = normalizeBusiness(request.business);
+    const subjectPublicKeySpki = await exportHolderPublicKey(request.subjectPublicKey);
+    const extensions = await signingCertificateExtensions({ subjectPublicKey: subjectPublicKeySpki, issuingCertificate, publicUrl, crypto });
+    return issue(sealSubject(business), subjectPublicKeySpki, extensions);
+  }
+
+  async function issue(subject: x509.Name, subjectPublicKeySpki: Uint8Array<ArrayBuffer>, extensions: x509.Extension[]): Promise<IssuedCertificate> {
     const issuedAt = now();
     if (issuedAt < issuingCertificate.notBefore || issuedAt > issuingCertificate.notAfter) {
       throw new Error(`Cannot issue a certificate at ${issuedAt.toISOString()}: the issuing CA certificate is valid from ${issuingCertificate.notBefore.toISOString()} to ${issuingCertificate.notAfter.toISOString()}.`);
@@ -66,13 +86,13 @@ export function createCertificateAuthority(params: SigningAuthorityParams): Cert
     const certificate = await x509.X509CertificateGenerator.create(
       {
         serialNumber: generateSerialNumberHex(crypto),
-        subject: holderSubject(holder),
+        subject,
         // The issuer's own encoded subject, so the names match byte for byte in path building.
         issuer: issuingCertificate.subjectName,
         ...certificateValidity(issuedAt, digitalIdValidityYears, issuingCertificate),
         publicKey: subjectPublicKeySpki,
         signingKey,
-        extensions: await holderExtensions({ holder, subjectPublicKey: subjectPublicKeySpki, issuingCertificate, publicUrl, crypto }),
+        extensions,
       },
       crypto,
     );
@@ -93,6 +113,7 @@ export function createCertificateAuthority(params: SigningAuthorityParams): Cert
     rootCertificatePem: certificateToPem(rootCertificateDer),
     issuingCertificatePem: certificateToPem(issuingCertificateDer),
     issueDigitalId,
+    issueDigitalSeal,
   };
 }
 

@@ -4,6 +4,9 @@
  */
 export { createCertificateAuthority, digitalIdValidityYears, normalizePublicUrl } from './authority';
 export type { CertificateAuthority, DigitalIdRequest, IssuedCertificate, SigningAuthorityParams } from './authority';
+export type { DigitalSealRequest } from './authority';
+export { decodeSealCertificate, NotADigitalSealError } from './seal';
+export type { DigitalSealBusiness, SealCertificateData } from './seal';
 export { caFileNames, IncompleteCaError } from './ca-files';
 export { decodeHolderCertificate, NotADigitalIdError } from './decode';
 export type { HolderCertificateData } from './decode';

@@ -46,23 +46,7 @@ export interface HolderExtensionsParams {
 
 /** Builds the extensions of a digital ID certificate, a signing certificate of a natural person. */
 export async function holderExtensions(params: HolderExtensionsParams): Promise<x509.Extension[]> {
-  const urls = publicationUrls(params.publicUrl);
-  const issuingKeyIdentifier = params.issuingCertificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
-  if (issuingKeyIdentifier === undefined) {
-    throw new Error('The issuing CA certificate has no subjectKeyIdentifier extension.');
-  }
-
-  const extensions: x509.Extension[] = [
-    new x509.BasicConstraintsExtension(false, undefined, true),
-    // digitalSignature for authentication, nonRepudiation (contentCommitment) for document
-    // signatures that bind the holder.
-    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
-    await x509.SubjectKeyIdentifierExtension.create(params.subjectPublicKey, false, params.crypto),
-    // Copied from the issuer's subjectKeyIdentifier so path building matches the two exactly.
-    new x509.AuthorityKeyIdentifierExtension(issuingKeyIdentifier),
-    new x509.CRLDistributionPointsExtension([urls.crl]),
-    new x509.AuthorityInfoAccessExtension({ ocsp: urls.ocsp, caIssuers: urls.issuingCertificate }),
-  ];
+  const extensions = await signingCertificateExtensions(params);
 
   const personalData = encodeSubjectDirectoryAttributes({
     gender: params.holder.gender ?? null,
@@ -76,4 +60,28 @@ export async function holderExtensions(params: HolderExtensionsParams): Promise<
     extensions.push(new x509.Extension(subjectDirectoryAttributesOid, false, personalData));
   }
   return extensions;
+}
+
+/**
+ * Builds the extensions that every end-entity signing certificate of this CA carries, the
+ * digital ID and the digital seal alike: key usage, key identifiers, CRL and OCSP locations.
+ */
+export async function signingCertificateExtensions(params: Omit<HolderExtensionsParams, 'holder'>): Promise<x509.Extension[]> {
+  const urls = publicationUrls(params.publicUrl);
+  const issuingKeyIdentifier = params.issuingCertificate.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  if (issuingKeyIdentifier === undefined) {
+    throw new Error('The issuing CA certificate has no subjectKeyIdentifier extension.');
+  }
+
+  return [
+    new x509.BasicConstraintsExtension(false, undefined, true),
+    // digitalSignature for authentication, nonRepudiation (contentCommitment) for document
+    // signatures that bind the holder.
+    new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation, true),
+    await x509.SubjectKeyIdentifierExtension.create(params.subjectPublicKey, false, params.crypto),
+    // Copied from the issuer's subjectKeyIdentifier so path building matches the two exactly.
+    new x509.AuthorityKeyIdentifierExtension(issuingKeyIdentifier),
+    new x509.CRLDistributionPointsExtension([urls.crl]),
+    new x509.AuthorityInfoAccessExtension({ ocsp: urls.ocsp, caIssuers: urls.issuingCertificate }),
+  ];
 }

@@ -1,7 +1,8 @@
+import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { openServiceContext } from '../context';
-import { enrollDigitalId } from '../enrollment/enroll';
+import { enrollDigitalId, enrollDigitalSeal } from '../enrollment/enroll';
 import { createLogger } from '../log/logger';
 import { formatCertificateInformation } from './serve';
 import pino from 'pino';
@@ -23,6 +24,9 @@ export async function runEnroll(args: string[]): Promise<number> {
       'birth-country': { type: 'string' },
       'birth-city': { type: 'string' },
       pin: { type: 'string' },
+      'wallet-device-key': { type: 'string' },
+      'business-name': { type: 'string' },
+      'business-number': { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
@@ -31,8 +35,17 @@ export async function runEnroll(args: string[]): Promise<number> {
     process.stderr.write('--data DIR is required: the data folder of the service to enroll into.\n');
     return 2;
   }
-  if (values.kind !== 'digital-id') {
-    process.stderr.write(`--kind "${values.kind}" is not supported; this version enrolls "digital-id" only.\n`);
+  if (values.kind !== 'digital-id' && values.kind !== 'digital-seal') {
+    process.stderr.write(`--kind "${values.kind}" is not supported; use "digital-id" or "digital-seal".\n`);
+    return 2;
+  }
+  if (values.kind === 'digital-seal' && values['wallet-device-key'] !== undefined) {
+    process.stderr.write('--wallet-device-key applies to --kind digital-id only.\n');
+    return 2;
+  }
+  const businessOptions = values['business-name'] !== undefined || values['business-number'] !== undefined;
+  if (values.kind === 'digital-id' && businessOptions) {
+    process.stderr.write('--business-name and --business-number apply to --kind digital-seal only.\n');
     return 2;
   }
 
@@ -40,28 +53,34 @@ export async function runEnroll(args: string[]): Promise<number> {
   const logger = createLogger({ level: process.env.EID_LOG_LEVEL ?? 'warn', destination: pino.destination(2) });
   const context = await openServiceContext({ dataDir: values.data, logger });
   try {
-    const result = await enrollDigitalId(
-      context,
-      {
-        kind: 'digital-id',
-        personalNumber: values['personal-number'] ?? '',
-        givenName: values['given-name'] ?? '',
-        surname: values.surname ?? '',
-        email: values.email ?? '',
-        phoneNumber: values.phone ?? '',
-        gender: values.gender as 'F' | 'M' | undefined,
-        birthDate: values['birth-date'],
-        birthCountry: values['birth-country'],
-        birthCity: values['birth-city'],
-        pin: values.pin,
-      },
-      'cli',
-    );
+    const holder = {
+      personalNumber: values['personal-number'] ?? '',
+      givenName: values['given-name'] ?? '',
+      surname: values.surname ?? '',
+      email: values.email ?? '',
+      phoneNumber: values.phone ?? '',
+      gender: values.gender as 'F' | 'M' | undefined,
+      birthDate: values['birth-date'],
+      birthCountry: values['birth-country'],
+      birthCity: values['birth-city'],
+      pin: values.pin,
+    };
+    const result =
+      values.kind === 'digital-seal'
+        ? await enrollDigitalSeal(
+            context,
+            { kind: 'digital-seal', businessName: values['business-name'] ?? '', businessNumber: values['business-number'] ?? '', ...holder },
+            'cli',
+          )
+        : await enrollDigitalId(context, { kind: 'digital-id', ...holder }, 'cli', {
+            walletDevicePublicKey: values['wallet-device-key'] === undefined ? undefined : readFileSync(values['wallet-device-key'], 'utf8'),
+          });
 
     if (values.json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
     } else {
-      process.stdout.write(formatCertificateInformation(result, 'Certificate information (digital ID)'));
+      const title = values.kind === 'digital-seal' ? `Certificate information (digital seal: ${values['business-name']})` : 'Certificate information (digital ID)';
+      process.stdout.write(formatCertificateInformation(result, title));
       process.stdout.write(`\n${result.certificatePem}`);
     }
     return 0;

@@ -21,11 +21,16 @@ Commands:
                                EID_SMS_URL); without it SMS stays in the outbox table
   enroll   Enroll a holder and print the certificate information once
            --data DIR                  data folder (required)
-           --kind digital-id           certificate kind
+           --kind digital-id|digital-seal  certificate kind (default digital-id)
+           --business-name N --business-number NNNNNNNNN
+                                       the business of a digital seal: its name and
+                                       9-digit ARBK business number
            --personal-number NNNNNNNNNN
            --given-name G --surname S --email E --phone +383...
            [--gender F|M] [--birth-date YYYY-MM-DD] [--birth-country XK] [--birth-city C]
            [--pin P]                   PIN to set (default: generated)
+           [--wallet-device-key FILE]  bind the wallet whose device public key (PEM, as
+                                       printed by "eid-wallet init") is in FILE
            [--json]                    print one JSON object on stdout
 
 Environment: EID_SERVICE_SECRET_FILE (path of the service secret), EID_SMTP_URL, EID_SMS_URL,
@@ -56,10 +61,22 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Request fields whose command-line option is not simply the field name in kebab case.
+const optionNames: Record<string, string> = { phoneNumber: '--phone' };
+
+/** Names the command-line option that sets a request field: `givenName` is `--given-name`. */
+function optionForField(path: string): string {
+  return optionNames[path] ?? `--${path.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
+}
+
 export function reportError(error: unknown): number {
   if (error instanceof EidError) {
-    const fields = error.fields?.map((field) => `${field.path}: ${field.code}`).join(', ');
-    process.stderr.write(`Error ${error.code}: ${error.message}${fields ? ` (${fields})` : ''}\n`);
+    if (error.fields && error.fields.length > 0) {
+      const options = error.fields.map((field) => `${optionForField(field.path)} (${field.code})`).join(', ');
+      process.stderr.write(`Error ${error.code}: invalid or missing options: ${options}. Run "eid-service --help" for the option formats.\n`);
+    } else {
+      process.stderr.write(`Error ${error.code}: ${error.message}\n`);
+    }
     return 1;
   }
   if (error instanceof TypeError && (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -7,8 +7,15 @@ import type { ServiceContext } from '../context';
 import { serviceVersion } from '../version';
 import { installErrorHandling } from './errors';
 import { buildOpenApiDocument } from './openapi';
+import { registerContractRoutes } from '../contracts/routes';
 import { registerMeRoutes } from './routes/me';
+import { registerSecurityRoutes } from '../security/routes';
+import { registerWalletRoutes } from '../wallet/routes';
+import type { RecoveryThrottlePolicies } from '../recovery/policy';
+import { registerRecoveryRoutes } from '../recovery/routes';
 import { registerPkiRoutes } from './routes/pki';
+import { registerRevocationRoutes } from '../revocation/routes';
+import { registerStatusRoutes } from '../status/routes';
 import { registerSessionRoutes } from './routes/sessions';
 import { installSecurityHeaders } from './security-headers';
 import { defineRoute } from './define-route';
@@ -16,7 +23,10 @@ import { defineRoute } from './define-route';
 /** Request bodies of this API are small JSON objects; anything larger is rejected unread. */
 export const bodyLimitBytes = 16 * 1024;
 
-export async function buildApp(context: ServiceContext, options: { portalDir?: string } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  context: ServiceContext,
+  options: { portalDir?: string; recoveryThrottle?: Partial<RecoveryThrottlePolicies> } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     // pino 10's Logger type is wider than the one Fastify declares; the runtime object is the same.
     loggerInstance: context.logger.child({ subsystem: 'http' }) as FastifyBaseLogger,
@@ -33,7 +43,13 @@ export async function buildApp(context: ServiceContext, options: { portalDir?: s
   defineRoute(app, context, 'health', async () => ({ status: 'ok' as const, version: serviceVersion }));
   registerSessionRoutes(app, context);
   registerMeRoutes(app, context);
+  registerSecurityRoutes(app, context);
+  registerWalletRoutes(app, context);
   registerPkiRoutes(app, context);
+  registerStatusRoutes(app, context);
+  registerRevocationRoutes(app, context);
+  registerContractRoutes(app, context);
+  registerRecoveryRoutes(app, context, { throttle: options.recoveryThrottle });
 
   const openApi = buildOpenApiDocument(serviceVersion);
   app.get('/api/openapi.json', async () => openApi);

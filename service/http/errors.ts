@@ -27,7 +27,9 @@ export function installErrorHandling(app: FastifyInstance): void {
     if (eidError.code === 'INTERNAL_ERROR') {
       request.log.error({ err: error }, 'request failed');
     } else {
-      request.log.info({ errorCode: eidError.code, fields: eidError.fields }, 'request rejected');
+      // Field codes are joined into strings: the redaction masks any key named `code`.
+      const fields = eidError.fields?.map((field) => `${field.path}: ${field.code}`);
+      request.log.info({ errorCode: eidError.code, fields }, 'request rejected');
     }
 
     if (eidError.retryAfterSeconds !== undefined) void reply.header('retry-after', String(eidError.retryAfterSeconds));

@@ -1,6 +1,8 @@
 import Database from 'better-sqlite3';
 
 import { EidError } from '../../common/errors';
+import { insertContractRow } from '../contracts/contracts-store';
+import { insertWalletDeviceRow } from '../wallet/wallet-store';
 import { auditHash, genesisHash } from './audit-chain';
 import { migrations } from './migrations';
 import type {
@@ -49,6 +51,8 @@ function certificateFromRow(row: Row): CertificateRecord {
     revokedAt: (row.revoked_at as string | null) ?? null,
     revocationReason: (row.revocation_reason as string | null) ?? null,
     createdAt: row.created_at as string,
+    businessName: (row.business_name as string | null) ?? null,
+    businessNumber: (row.business_number as string | null) ?? null,
   };
 }
 
@@ -137,7 +141,9 @@ export class SqliteStore implements Store {
     db.pragma('synchronous = NORMAL');
 
     const applied = db.pragma('user_version', { simple: true }) as number;
-    for (const migration of migrations.filter((candidate) => candidate.version > applied)) {
+    // Sorted, because areas append their reserved numbers to the list in whatever order they land.
+    const pending = [...migrations].sort((a, b) => a.version - b.version).filter((candidate) => candidate.version > applied);
+    for (const migration of pending) {
       db.transaction(() => {
         db.exec(migration.sql);
         db.pragma(`user_version = ${migration.version}`);
@@ -173,6 +179,22 @@ export class SqliteStore implements Store {
     return row !== undefined;
   }
 
+  async hasActiveDigitalSeal(businessNumber: string): Promise<boolean> {
+    return this.#activeDigitalSealExists(businessNumber);
+  }
+
+  #activeDigitalSealExists(businessNumber: string): boolean {
+    const row = this.#db
+      .prepare(`SELECT 1 FROM certificates WHERE business_number = ? AND kind = 'digital-seal' AND status = 'active'`)
+      .get(businessNumber);
+    return row !== undefined;
+  }
+
+  async findHolderByPersonalNumber(personalNumber: string): Promise<HolderRecord | null> {
+    const row = this.#db.prepare('SELECT * FROM holders WHERE personal_number = ?').get(personalNumber) as Row | undefined;
+    return row ? holderFromRow(row) : null;
+  }
+
   async usernameExists(username: string): Promise<boolean> {
     return this.#db.prepare('SELECT 1 FROM accounts WHERE username = ?').get(username) !== undefined;
   }
@@ -182,6 +204,9 @@ export class SqliteStore implements Store {
       const { holder, certificate, account, credential } = enrollment;
       if (certificate.kind === 'digital-id' && this.#activeDigitalIdExists(holder.personalNumber)) {
         throw new EidError('DUPLICATE_DIGITAL_ID');
+      }
+      if (certificate.kind === 'digital-seal' && certificate.businessNumber && this.#activeDigitalSealExists(certificate.businessNumber)) {
+        throw new EidError('DUPLICATE_DIGITAL_SEAL');
       }
 
       const existing = this.#db.prepare('SELECT id FROM holders WHERE personal_number = ?').get(holder.personalNumber) as Row | undefined;
@@ -212,10 +237,20 @@ export class SqliteStore implements Store {
       const certificateId = Number(
         this.#db
           .prepare(
-            `INSERT INTO certificates (holder_id, kind, serial_number, der, not_before, not_after, created_at)
-             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            `INSERT INTO certificates (holder_id, kind, serial_number, der, not_before, not_after, created_at, business_name, business_number)
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           )
-          .run(holderId, certificate.kind, certificate.serialNumber, Buffer.from(certificate.der), certificate.notBefore, certificate.notAfter, certificate.createdAt)
+          .run(
+            holderId,
+            certificate.kind,
+            certificate.serialNumber,
+            Buffer.from(certificate.der),
+            certificate.notBefore,
+            certificate.notAfter,
+            certificate.createdAt,
+            certificate.businessName ?? null,
+            certificate.businessNumber ?? null,
+          )
           .lastInsertRowid,
       );
 
@@ -244,6 +279,8 @@ export class SqliteStore implements Store {
           credential.updatedAt,
         );
 
+      if (enrollment.contract) insertContractRow(this.#db, certificateId, enrollment.contract);
+      if (enrollment.walletDevice) insertWalletDeviceRow(this.#db, certificateId, enrollment.walletDevice, account.createdAt);
       this.#appendAudit({ ...enrollment.audit, certificateId });
       return accountId;
     });
@@ -253,6 +290,7 @@ export class SqliteStore implements Store {
       accountId = write();
     } catch (error) {
       if (isUniqueViolation(error, 'certificates.holder_id')) throw new EidError('DUPLICATE_DIGITAL_ID', { cause: error });
+      if (isUniqueViolation(error, 'certificates.business_number')) throw new EidError('DUPLICATE_DIGITAL_SEAL', { cause: error });
       throw error;
     }
     return (await this.getAccountContext(accountId))!;
@@ -354,6 +392,14 @@ export class SqliteStore implements Store {
         .run(entry.at, entry.event, entry.actor, entry.certificateId, entry.details, previousHash, hash).lastInsertRowid,
     );
     return { ...entry, id, details: event.details ?? {}, previousHash, hash };
+  }
+
+  /**
+   * Appends an audit event synchronously, for area stores that write it inside their own
+   * `transaction`, so that the event and the change it records commit or roll back together.
+   */
+  appendAuditInTransaction(event: AuditEventInput): AuditRecord {
+    return this.#appendAudit(event);
   }
 
   async appendAudit(event: AuditEventInput): Promise<AuditRecord> {

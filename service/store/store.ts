@@ -1,4 +1,6 @@
 import type { CertificateKind, CertificateStatus, Gender } from '../../common/domain';
+import type { NewWalletDevice } from '../wallet/wallet-store';
+import type { NewContract } from '../contracts/contracts-store';
 import type { SealedSigningKey } from '../credentials/signing-key';
 
 /**
@@ -34,6 +36,10 @@ export interface CertificateRecord {
   revokedAt: string | null;
   revocationReason: string | null;
   createdAt: string;
+  /** The business a digital seal is issued for; null for a digital ID. */
+  businessName: string | null;
+  /** The 9-digit ARBK business number of a digital seal; null for a digital ID. */
+  businessNumber: string | null;
 }
 
 export interface AccountRecord {
@@ -96,10 +102,15 @@ export interface AccountContext {
 
 export interface NewEnrollment {
   holder: Omit<HolderRecord, 'id'>;
-  certificate: Omit<CertificateRecord, 'id' | 'holderId' | 'status' | 'revokedAt' | 'revocationReason'>;
+  certificate: Omit<CertificateRecord, 'id' | 'holderId' | 'status' | 'revokedAt' | 'revocationReason' | 'businessName' | 'businessNumber'> &
+    Partial<Pick<CertificateRecord, 'businessName' | 'businessNumber'>>;
   account: Omit<AccountRecord, 'id' | 'certificateId'>;
   credential: Omit<CredentialRecord, 'certificateId'>;
   audit: AuditEventInput;
+  /** The contract signed with the new certificate, written in the same transaction. */
+  contract?: NewContract;
+  /** The wallet device to bind at enrollment (`eid-service enroll --wallet-device-key`). */
+  walletDevice?: NewWalletDevice;
 }
 
 export interface Store {
@@ -108,11 +119,14 @@ export interface Store {
 
   countHolders(): Promise<number>;
   hasActiveDigitalId(personalNumber: string): Promise<boolean>;
+  hasActiveDigitalSeal(businessNumber: string): Promise<boolean>;
+  findHolderByPersonalNumber(personalNumber: string): Promise<HolderRecord | null>;
   usernameExists(username: string): Promise<boolean>;
   /**
    * Writes a holder (or reuses the one with the same personal number), the certificate, the
    * account, the credential and the audit event in one transaction.
-   * @throws EidError DUPLICATE_DIGITAL_ID when the person already has an active digital ID.
+   * @throws EidError DUPLICATE_DIGITAL_ID when the person already has an active digital ID,
+   *   DUPLICATE_DIGITAL_SEAL when the business already has an active digital seal.
    */
   insertEnrollment(enrollment: NewEnrollment): Promise<AccountContext>;
 

@@ -6,6 +6,7 @@ import { createTrustedOriginCheck, IpcRouter } from '../../main/ipc/handle';
 import { registerHandlers } from '../../main/ipc/handlers';
 import { MainSession } from '../../main/session';
 import { createMainLogger } from '../../main/logger';
+import { createDesktopMain, type DesktopMain, type DesktopMainOptions } from './desktop-main';
 import { repositoryRoot } from './processes';
 
 /**
@@ -14,11 +15,32 @@ import { repositoryRoot } from './processes';
  * calls the real main-process router and handlers in this test process. Only Electron's
  * transport is replaced.
  */
-export async function installDesktopBridge(context: BrowserContext, serviceUrl: string): Promise<{ session: MainSession }> {
+export async function installDesktopBridge(context: BrowserContext, serviceUrl: string): Promise<{ session: MainSession }>;
+/**
+ * With `desktop` options, wires the whole desktop main process instead of one MainSession: the
+ * session registry, tokens, settings, cache and file saving. `pageOrigin` is the trusted origin
+ * of the pages when they are not served by the service at `serviceUrl`.
+ */
+export async function installDesktopBridge(
+  context: BrowserContext,
+  serviceUrl: string,
+  desktop: Omit<DesktopMainOptions, 'serviceUrl' | 'logger'> & { pageOrigin?: string },
+): Promise<{ desktop: DesktopMain }>;
+export async function installDesktopBridge(
+  context: BrowserContext,
+  serviceUrl: string,
+  desktop?: Omit<DesktopMainOptions, 'serviceUrl' | 'logger'> & { pageOrigin?: string },
+): Promise<{ session: MainSession } | { desktop: DesktopMain }> {
   const logger = createMainLogger({ level: process.env.EID_TEST_LOG_LEVEL ?? 'silent', destination: pino.destination(2) });
-  const session = new MainSession({ baseUrl: serviceUrl, logger });
-  const router = new IpcRouter({ isTrustedSender: createTrustedOriginCheck({ allowedOrigins: [serviceUrl] }), logger });
-  registerHandlers(router, session);
+  const router = new IpcRouter({ isTrustedSender: createTrustedOriginCheck({ allowedOrigins: [desktop?.pageOrigin ?? serviceUrl] }), logger });
+  let result: { session: MainSession } | { desktop: DesktopMain };
+  if (desktop) {
+    result = { desktop: await createDesktopMain(router, { ...desktop, serviceUrl, logger }) };
+  } else {
+    const session = new MainSession({ baseUrl: serviceUrl, logger });
+    registerHandlers(router, session);
+    result = { session };
+  }
 
   await context.exposeBinding('__eidInvoke', (source, channel: unknown, payload: unknown) =>
     router.invoke({ senderFrame: { url: source.frame.url() } }, channel, payload),
@@ -37,5 +59,5 @@ export async function installDesktopBridge(context: BrowserContext, serviceUrl: 
     write: false,
   });
   await context.addInitScript({ content: bundle.outputFiles[0]!.text });
-  return { session };
+  return result;
 }

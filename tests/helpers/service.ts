@@ -3,9 +3,10 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 
-import type { EnrollmentRequest, EnrollmentResult } from '../../common/api/schemas';
+import type { DigitalSealEnrollmentRequest, EnrollmentRequest, EnrollmentResult } from '../../common/api/schemas';
 import { openServiceContext, type ServiceContext } from '../../service/context';
-import { enrollDigitalId } from '../../service/enrollment/enroll';
+import { enrollDigitalId, enrollDigitalSeal } from '../../service/enrollment/enroll';
+import type { RecoveryThrottlePolicies } from '../../service/recovery/policy';
 import { createLogger } from '../../service/log/logger';
 import { startService, type RunningService } from '../../service/server';
 
@@ -13,6 +14,8 @@ export interface TestService extends RunningService {
   dataDir: string;
   /** Enrolls through a second context on the same data folder, as `eid-service enroll` does while the service runs. */
   enroll(overrides?: Partial<EnrollmentRequest>): Promise<EnrollmentResult>;
+  /** Enrolls a digital seal the same way; pass the holder's personal data to add a seal to an enrolled holder. */
+  enrollSeal(overrides?: Partial<DigitalSealEnrollmentRequest>): Promise<EnrollmentResult>;
   /** Opens a context on the data folder for direct store checks; the caller closes its store. */
   openContext(): Promise<ServiceContext>;
 }
@@ -43,9 +46,29 @@ export function holderRequest(overrides: Partial<EnrollmentRequest> = {}): Enrol
   };
 }
 
+let businessNumberCounter = 0;
+
+/** A 9-digit business number unique within this test process. */
+export function uniqueBusinessNumber(): string {
+  businessNumberCounter += 1;
+  return `8${String(process.pid % 10_000).padStart(4, '0')}${String(businessNumberCounter).padStart(4, '0')}`;
+}
+
+export function sealRequest(overrides: Partial<DigitalSealEnrollmentRequest> = {}): DigitalSealEnrollmentRequest {
+  const { kind: _kind, ...holder } = holderRequest();
+  return { ...holder, kind: 'digital-seal', businessName: 'Ëndërr Çeliku SH.P.K.', businessNumber: uniqueBusinessNumber(), ...overrides };
+}
+
 /** Starts the real service on 127.0.0.1 with a free port and a fresh data folder. */
 export async function startTestService(
-  options: { demo?: boolean; portalDir?: string; smtpUrl?: string; smsUrl?: string; now?: () => Date } = {},
+  options: {
+    demo?: boolean;
+    portalDir?: string;
+    smtpUrl?: string;
+    smsUrl?: string;
+    now?: () => Date;
+    recoveryThrottle?: Partial<RecoveryThrottlePolicies>;
+  } = {},
 ): Promise<TestService> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'eid-test-'));
   const service = await startService({
@@ -57,6 +80,7 @@ export async function startTestService(
     smtpUrl: options.smtpUrl,
     smsUrl: options.smsUrl,
     now: options.now,
+    recoveryThrottle: options.recoveryThrottle,
     logger: quietLogger(),
   });
 
@@ -71,6 +95,14 @@ export async function startTestService(
       const context = await openContext();
       try {
         return await enrollDigitalId(context, holderRequest(overrides), 'test');
+      } finally {
+        await context.store.close();
+      }
+    },
+    enrollSeal: async (overrides = {}) => {
+      const context = await openContext();
+      try {
+        return await enrollDigitalSeal(context, sealRequest(overrides), 'test');
       } finally {
         await context.store.close();
       }

@@ -27,5 +27,18 @@ export function createHttpBridge(client = new ApiClient({ baseUrl: '' })): EidBr
     download(name, input = {}) {
       return client.download(name, input);
     },
+    async saveFile(bytes, suggestedName) {
+      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
+      try {
+        const link = document.createElement('a');
+        link.href = url;
+        link.download = suggestedName;
+        link.click();
+      } finally {
+        // The click starts the download synchronously, so the URL can go after the next task.
+        setTimeout(() => URL.revokeObjectURL(url), 0);
+      }
+      return true;
+    },
   };
 }
