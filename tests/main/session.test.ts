@@ -37,6 +37,8 @@ const profile = {
   birthCountry: 'XK',
   birthCity: 'Prizren',
   fiscalCode: null,
+  businessName: null,
+  businessNumber: null,
   phoneNumberMasked: '+383 44 *** 456',
   email: 'arber@example.org',
   certificate: {
