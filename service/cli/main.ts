@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 
 import { EidError } from '../../common/errors';
 import { runEnroll } from './enroll';
+import { runOutbox } from './outbox';
 import { runServe } from './serve';
 
 export const usage = `Usage: eid-service <command> [options]
@@ -33,6 +34,10 @@ Commands:
                                        printed by "eid-wallet init") is in FILE
            [--json]                    print one JSON object on stdout
 
+  outbox   Print the newest emails and SMS the service made for one recipient (where the
+           demo's codes arrive when no SMTP server or SMS gateway is set)
+           --data DIR --to ADDRESS|+383...  [--limit N (default 10)] [--json]
+
 Environment: EID_SERVICE_SECRET_FILE (path of the service secret), EID_SMTP_URL, EID_SMS_URL,
 EID_MAIL_FROM (sender address), EID_LOG_LEVEL.
 `;
@@ -46,6 +51,8 @@ export async function main(argv: string[]): Promise<number> {
         return await runServe(rest);
       case 'enroll':
         return await runEnroll(rest);
+      case 'outbox':
+        return await runOutbox(rest);
       case undefined:
       case 'help':
       case '--help':
