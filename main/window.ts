@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 
+import { contentSecurityPolicy } from '../common/content-security-policy';
 import { describeUrlForLog } from './log-url';
 
 /**
@@ -23,21 +24,7 @@ export function secureWebPreferences(preloadPath: string) {
   } as const;
 }
 
-/**
- * The Content-Security-Policy of the renderer: only the app's own scripts, styles and
- * connections, images also from data: URLs, and no plugins, base URL changes or framing.
- */
-export const contentSecurityPolicy = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self'",
-  "img-src 'self' data:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-  "form-action 'self'",
-].join('; ');
+export { contentSecurityPolicy };
 
 /** The part of Electron's will-navigate event the guard uses. */
 export interface NavigationEventLike {

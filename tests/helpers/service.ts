@@ -1,10 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pino from 'pino';
 
 import type { DigitalSealEnrollmentRequest, EnrollmentRequest, EnrollmentResult } from '../../common/api/schemas';
-import { openServiceContext, type ServiceContext } from '../../service/context';
+import { databaseFile, openServiceContext, type ServiceContext } from '../../service/context';
 import { enrollDigitalId, enrollDigitalSeal } from '../../service/enrollment/enroll';
 import type { RecoveryThrottlePolicies } from '../../service/recovery/policy';
 import { createLogger } from '../../service/log/logger';
@@ -139,4 +140,16 @@ export async function request(
     // Not JSON: the raw text stays in `body`.
   }
   return { status: response.status, body, headers: response.headers };
+}
+
+/** Counts the rows of the enrollment tables, to show that a rejected request wrote nothing. */
+export function countRows(dataDir: string, tables = ['holders', 'certificates', 'accounts', 'credentials', 'audit_log']): Record<string, number> {
+  const db = new Database(databaseFile(dataDir), { readonly: true });
+  try {
+    const counts: Record<string, number> = {};
+    for (const table of tables) counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
+    return counts;
+  } finally {
+    db.close();
+  }
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkPin } from '../../common/domain';
 import { EidError } from '../../common/errors';
 import { databaseFile } from '../../service/context';
-import { holderRequest, startTestService, type TestService } from '../helpers/service';
+import { countRows, holderRequest, startTestService, type TestService } from '../helpers/service';
 import { run } from '../helpers/processes';
 
 let service: TestService;
@@ -19,18 +19,7 @@ afterAll(async () => {
   await service?.close();
 });
 
-function rowCounts(): Record<string, number> {
-  const db = new Database(databaseFile(service.dataDir), { readonly: true });
-  try {
-    const counts: Record<string, number> = {};
-    for (const table of ['holders', 'certificates', 'accounts', 'credentials', 'audit_log']) {
-      counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    }
-    return counts;
-  } finally {
-    db.close();
-  }
-}
+const rowCounts = () => countRows(service.dataDir);
 
 async function enrollmentError(overrides: Parameters<TestService['enroll']>[0]): Promise<EidError> {
   const error = await service.enroll(overrides).catch((caught: unknown) => caught);

@@ -7,7 +7,7 @@ import { EidError } from '../../common/errors';
 import { decodeSealCertificate } from '../../service/ca';
 import { databaseFile } from '../../service/context';
 import { run } from '../helpers/processes';
-import { holderRequest, request, sealRequest, startTestService, uniqueBusinessNumber, uniquePersonalNumber, type TestService } from '../helpers/service';
+import { countRows, holderRequest, request, sealRequest, startTestService, uniqueBusinessNumber, uniquePersonalNumber, type TestService } from '../helpers/service';
 
 let service: TestService;
 let files: string;
@@ -27,18 +27,7 @@ afterAll(async () => {
   await service?.close();
 });
 
-function rowCounts(): Record<string, number> {
-  const db = new Database(databaseFile(service.dataDir), { readonly: true });
-  try {
-    const counts: Record<string, number> = {};
-    for (const table of ['holders', 'certificates', 'accounts', 'credentials', 'audit_log']) {
-      counts[table] = (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n;
-    }
-    return counts;
-  } finally {
-    db.close();
-  }
-}
+const rowCounts = () => countRows(service.dataDir);
 
 async function sealError(overrides: Parameters<TestService['enrollSeal']>[0]): Promise<EidError> {
   const error = await service.enrollSeal(overrides).catch((caught: unknown) => caught);
