@@ -1,8 +1,8 @@
 import * as asn1js from 'asn1js';
-import { createHash } from 'node:crypto';
+import { createHash, KeyObject, sign } from 'node:crypto';
 import * as pkijs from 'pkijs';
 
-import { bytesOf, contentOf, derTags, ecdsaSignatureToDer, encodeGeneralizedTime, readChildren, readElement, tlv, type DerElement } from '../ca/der';
+import { bytesOf, contentOf, derTags, encodeGeneralizedTime, readChildren, readElement, tlv, type DerElement } from '../ca/der';
 import type { OcspResponderIdentity } from '../ca/ocsp-responder';
 import type * as x509 from '../ca/x509';
 import type { CertificateStatusRecord } from './status-store';
@@ -256,9 +256,11 @@ export class OcspResponder {
   readonly #issuerHashes: Map<string, IssuerHashes>;
   readonly #responderId: Buffer;
   readonly #certs: Buffer;
+  readonly #signingKey: KeyObject;
 
   constructor(options: OcspResponderOptions) {
     this.#options = options;
+    this.#signingKey = KeyObject.from(options.responder.privateKey);
     this.#issuerHashes = issuerHashes(options.issuingCertificate);
     this.#responderId = tlv(0xa2, tlv(derTags.octetString, responderKeyHash(options.responder.certificate)));
     // The delegated responder's certificate travels with each response, so clients can check it.
@@ -294,9 +296,9 @@ export class OcspResponder {
     }
     const responseData = tlv(derTags.sequence, ...parts);
 
-    const { crypto, responder } = this.#options;
-    const signature = new Uint8Array(await crypto.subtle.sign({ name: 'ECDSA', hash: 'SHA-256' }, responder.privateKey, responseData));
-    const basic = tlv(derTags.sequence, responseData, ecdsaWithSha256Der, tlv(derTags.bitString, Uint8Array.of(0), ecdsaSignatureToDer(signature)), this.#certs);
+    // node:crypto signs synchronously in DER; WebCrypto would add a thread-pool round trip per response.
+    const signature = sign('sha256', responseData, { key: this.#signingKey, dsaEncoding: 'der' });
+    const basic = tlv(derTags.sequence, responseData, ecdsaWithSha256Der, tlv(derTags.bitString, Uint8Array.of(0), signature), this.#certs);
 
     const responseBytes = tlv(0xa0, tlv(derTags.sequence, basicResponseOidDer, tlv(derTags.octetString, basic)));
     return new Uint8Array(tlv(derTags.sequence, tlv(derTags.enumerated, Uint8Array.of(ocspResponseStatus.successful)), responseBytes));

@@ -8,6 +8,12 @@ import { statusServiceFor } from './status-service';
 const ocspContentType = 'application/ocsp-response';
 
 /**
+ * Relying parties ask the OCSP responder for every signature they check, so logging two lines per
+ * request would cost more than answering it. Its routes log warnings and errors only.
+ */
+const ocspLogLevel = 'warn';
+
+/**
  * Registers the CRL at GET /pki/crl and the OCSP responder at POST /pki/ocsp and
  * GET /pki/ocsp/{base64 request}, and runs the status timer while the app runs.
  */
@@ -25,14 +31,14 @@ export function registerStatusRoutes(app: FastifyInstance, context: ServiceConte
       return reply.header('content-type', 'application/pkix-crl').header('cache-control', 'public, max-age=300').send(Buffer.from(der));
     });
 
-    scope.post('/pki/ocsp', async (request, reply) => {
+    scope.post('/pki/ocsp', { logLevel: ocspLogLevel }, async (request, reply) => {
       // Fastify skips the parser for an empty body.
       if (request.body === undefined || request.body === null) return sendOcsp(reply, ocspErrorResponse(ocspResponseStatus.malformedRequest));
       if (!Buffer.isBuffer(request.body)) throw new EidError('UNSUPPORTED_MEDIA_TYPE');
       return sendOcsp(reply, await status.respondToOcsp(request.body));
     });
 
-    scope.get('/pki/ocsp/*', async (request, reply) => {
+    scope.get('/pki/ocsp/*', { logLevel: ocspLogLevel }, async (request, reply) => {
       let encoded = (request.params as Record<string, string>)['*'] ?? '';
       // RFC 6960 appendix A.1: the path is the URL-encoded base64 of the DER request.
       if (encoded.includes('%')) encoded = safeDecode(encoded);
