@@ -12,6 +12,14 @@ export interface CachedResponse<T> {
   fetchedAt: string;
 }
 
+/** A certificate remembered at sign-in, as the cache lists it. */
+export interface CachedCertificate {
+  username: string;
+  displayName: string;
+  certificateKind: string;
+  lastSyncedAt: string;
+}
+
 const schema = `
   CREATE TABLE IF NOT EXISTS certificates (
     username TEXT PRIMARY KEY,
@@ -104,6 +112,21 @@ export class CacheStore {
       .get(username, route, inputKey) as { bytes: Buffer; content_type: string; file_name: string | null; fetched_at: string } | undefined;
     if (!row) return undefined;
     return { value: { bytes: new Uint8Array(row.bytes), contentType: row.content_type, fileName: row.file_name }, fetchedAt: row.fetched_at };
+  }
+
+  /**
+   * Lists the signed-in-before certificates that have a cached response of `route`, most
+   * recently synced first, so the app can open them read-only after a restart.
+   */
+  cachedCertificates(route: string): CachedCertificate[] {
+    const rows = this.#database
+      .prepare(
+        `SELECT username, display_name, certificate_kind, last_synced_at FROM certificates AS certificate
+         WHERE display_name <> '' AND EXISTS (SELECT 1 FROM responses WHERE responses.username = certificate.username AND responses.route = ?)
+         ORDER BY last_synced_at DESC, username`,
+      )
+      .all(route) as { username: string; display_name: string; certificate_kind: string; last_synced_at: string }[];
+    return rows.map((row) => ({ username: row.username, displayName: row.display_name, certificateKind: row.certificate_kind, lastSyncedAt: row.last_synced_at }));
   }
 
   /** Returns the time of the last response cached for the certificate, or null when nothing is cached. */

@@ -61,14 +61,20 @@ function desktopHandlers(services: DesktopServices): DesktopHandlerTable {
     'settings:get': () => settings.read(),
     'settings:update': (payload) => {
       const view = settings.update(payload);
-      if (payload.cachePolicy === 'none') cache?.clear();
+      if (payload.cachePolicy === 'none') {
+        cache?.clear();
+        sessions.dropCachedOnly();
+      }
       return view;
     },
     'cache:clear': () => {
       cache?.clear();
+      sessions.dropCachedOnly();
       return null;
     },
-    'sessions:list': () => {
+    'sessions:list': async () => {
+      // The renderer polls this channel every few seconds, so a service that is back ends the read-only view without a click.
+      await sessions.reconnect();
       const view = sessions.list();
       // The corrupt-cache notice is shown once.
       if (view.cacheRecreated) cache?.takeRecreatedNotice();

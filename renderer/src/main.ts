@@ -6,19 +6,34 @@ import { createPinia } from 'pinia';
 import { createApp, watch } from 'vue';
 
 import App from './App.vue';
-import { applyLocale, createAppI18n, readStoredLocale, storeLocale } from './i18n';
+import { applyLocale, createAppI18n, defaultLocale, readStoredLocale, storeLocale } from './i18n';
 import { createAppRouter } from './router';
+import { useDesktopStore } from './stores/desktop';
 import { useSessionStore } from './stores/session';
+import { applyTheme } from './theme';
 
-const i18n = createAppI18n(readStoredLocale());
 const pinia = createPinia();
+const desktop = useDesktopStore(pinia);
+// The desktop app remembers the language in its settings file, the browser portal in localStorage.
+const i18n = createAppI18n(desktop.isDesktop() ? defaultLocale : readStoredLocale());
 const router = createAppRouter();
 
 applyLocale(i18n.global.locale.value);
 watch(i18n.global.locale, (locale) => {
   applyLocale(locale);
-  storeLocale(locale);
+  if (!desktop.isDesktop()) return storeLocale(locale);
+  if (desktop.settings && desktop.settings.language !== locale) {
+    // A failed save keeps the language for this window only, and the Settings screen shows the stored one.
+    desktop.updateSettings({ language: locale }).catch(() => undefined);
+  }
 });
+watch(
+  () => desktop.settings,
+  (settings) => {
+    applyTheme(settings?.theme);
+    if (settings && settings.language !== i18n.global.locale.value) i18n.global.locale.value = settings.language;
+  },
+);
 
 // A session can end while a page that needs it is open: the user signed out, or the service
 // rejected the session. The user then goes to the sign-in screen.
@@ -32,4 +47,9 @@ watch(
   },
 );
 
-createApp(App).use(pinia).use(i18n).use(router).mount('#app');
+const app = createApp(App).use(pinia).use(i18n).use(router);
+// The desktop settings are applied before the first paint, so the window opens in its theme and language.
+desktop
+  .loadSettings()
+  .catch(() => null)
+  .finally(() => app.mount('#app'));

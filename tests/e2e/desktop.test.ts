@@ -1,13 +1,12 @@
-import { readFile } from 'node:fs/promises';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import type { EidDesktopApi } from '../../common/ipc/desktop-api';
 import { launchChromium } from '../helpers/browser';
 import { installDesktopBridge } from '../helpers/desktop-bridge';
+import { servePortal } from '../helpers/portal-server';
 import { repositoryRoot, run } from '../helpers/processes';
 import { startTestService } from '../helpers/service';
 
@@ -16,31 +15,9 @@ const portalDir = process.env.EID_PORTAL_DIR ?? path.join(repositoryRoot, 'dist'
 let browser: Browser;
 let portal: { url: string; close: () => Promise<void> };
 
-/**
- * Serves the built renderer on its own loopback port, standing in for the file:// page of the
- * desktop window: the page must still load after the portal service has stopped.
- */
-async function servePortal(): Promise<{ url: string; close: () => Promise<void> }> {
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css', '.svg': 'image/svg+xml', '.woff2': 'font/woff2', '.mjs': 'text/javascript' };
-  const server = http.createServer(async (request, response) => {
-    const pathname = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
-    const filePath = path.join(portalDir, pathname === '/' ? 'index.html' : path.normalize(pathname));
-    if (!filePath.startsWith(portalDir)) return void response.writeHead(404).end();
-    try {
-      const body = await readFile(filePath);
-      response.writeHead(200, { 'Content-Type': types[path.extname(filePath)] ?? 'application/octet-stream' }).end(body);
-    } catch {
-      response.writeHead(404).end();
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}`, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
-}
-
 beforeAll(async () => {
   if (!process.env.EID_PORTAL_DIR) await run('npx', ['vite', 'build', '--config', 'renderer/vite.config.ts']);
-  portal = await servePortal();
+  portal = await servePortal(portalDir);
   browser = await launchChromium();
 });
 
@@ -114,6 +91,98 @@ describe('desktop app', () => {
     expect(await page.locator('[data-testid^="contract-"]').count()).toBe(contractsOnline);
     expect(await activeGivenName(page)).toBe('Arbër');
     expect(await page.getByTestId('offline-banner').textContent()).toMatch(/\d/);
+
+    await context.close();
+  });
+
+  it('user menu sign-out keeps the other certificate', async () => {
+    const service = await startTestService();
+    const first = await service.enroll({ givenName: 'Arbër', surname: 'Krasniqi' });
+    const second = await service.enroll({ givenName: 'Drita', surname: 'Gashi' });
+    const context = await browser.newContext();
+    await installDesktopBridge(context, service.url, { pageOrigin: portal.url });
+    const page = await context.newPage();
+    await page.goto(`${portal.url}/`);
+    await signIn(page, first.username, first.password);
+    await page.getByTestId('certificate-switcher').waitFor();
+    await page.goto(`${portal.url}/#/sign-in?add=1`);
+    await signIn(page, second.username, second.password);
+    await expect.poll(() => page.getByTestId('certificate-switcher-select').locator('option').count()).toBe(2);
+    expect(await activeGivenName(page)).toBe('Drita');
+
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('sign-out').click();
+
+    await expect.poll(() => page.getByTestId('certificate-switcher-select').locator('option').count()).toBe(1);
+    await expect.poll(() => page.getByTestId('profile-givenName').textContent()).toBe('Arbër');
+    expect(await page.getByTestId('certificate-switcher-select').inputValue()).toBe(first.username);
+    expect(await page.getByTestId('sign-in-submit').count()).toBe(0);
+
+    await page.getByTestId('user-menu').click();
+    await page.getByTestId('sign-out').click();
+    await page.getByTestId('sign-in-submit').waitFor();
+
+    await context.close();
+    await service.close();
+  });
+
+  it('opens cached data read-only after a restart', async () => {
+    const service = await startTestService();
+    const holder = await service.enroll();
+    const context = await browser.newContext();
+    const { restartMain } = await installDesktopBridge(context, service.url, { pageOrigin: portal.url });
+    const page = await context.newPage();
+    await page.goto(`${portal.url}/`);
+    await signIn(page, holder.username, holder.password);
+    expect(await activeGivenName(page)).toBe('Arbër');
+    await page.getByTestId('nav-contracts').click();
+    await page.getByTestId('contract-list').waitFor();
+    const contractsOnline = await page.locator('[data-testid^="contract-"]').count();
+
+    await service.close();
+    await restartMain();
+    await page.reload();
+
+    await page.getByTestId('offline-banner').waitFor();
+    await page.getByTestId('contract-list').waitFor();
+    expect(await page.locator('[data-testid^="contract-"]').count()).toBe(contractsOnline);
+    expect(await page.getByTestId('offline-banner').textContent()).toMatch(/\d/);
+    expect(await page.getByTestId('certificate-switcher-select').locator('option').allTextContents()).toEqual([expect.stringContaining('jashtë linje')]);
+    expect(await activeGivenName(page)).toBe('Arbër');
+
+    await page.locator('#current-password').fill(holder.password);
+    await page.locator('#new-password').fill('Another long password 2026');
+    await page.locator('#confirm-password').fill('Another long password 2026');
+    await page.getByTestId('change-password-submit').click();
+    await expect.poll(() => page.getByTestId('change-password-error').textContent()).toBe('Shërbimi nuk mund të arrihet, prandaj ndryshimet nuk janë të mundura tani.');
+    const viaBridge = await page.evaluate(() =>
+      (window as unknown as { eid: EidDesktopApi }).eid.api.call({ route: 'changePin', body: { currentPin: '12345678', newPin: '73519046' } }),
+    );
+    expect(viaBridge).toEqual({ ok: false, error: { code: 'OFFLINE_READ_ONLY' } });
+
+    await context.close();
+  });
+
+  it('shows unreachable service without kept data', async () => {
+    const service = await startTestService();
+    const holder = await service.enroll();
+    const context = await browser.newContext();
+    const { restartMain } = await installDesktopBridge(context, service.url, { pageOrigin: portal.url });
+    const page = await context.newPage();
+    await page.goto(`${portal.url}/`);
+    await signIn(page, holder.username, holder.password);
+    await page.getByTestId('nav-settings').click();
+    await page.getByTestId('settings-keep-no-data').check();
+    await page.getByTestId('settings-save').click();
+    await page.getByTestId('settings-saved').waitFor();
+
+    await service.close();
+    await restartMain();
+    await page.reload();
+
+    await page.getByTestId('sign-in-submit').waitFor();
+    expect(await page.getByTestId('error').textContent()).toBe('Shërbimi nuk mund të arrihet. Provoni përsëri më vonë.');
+    expect(await page.getByTestId('offline-banner').count()).toBe(0);
 
     await context.close();
   });

@@ -19,23 +19,33 @@ export async function installDesktopBridge(context: BrowserContext, serviceUrl: 
 /**
  * With `desktop` options, wires the whole desktop main process instead of one MainSession: the
  * session registry, tokens, settings, cache and file saving. `pageOrigin` is the trusted origin
- * of the pages when they are not served by the service at `serviceUrl`.
+ * of the pages when they are not served by the service at `serviceUrl`. `restartMain` replaces
+ * main by a new one on the same data folder, as quitting and starting the app does.
  */
 export async function installDesktopBridge(
   context: BrowserContext,
   serviceUrl: string,
   desktop: Omit<DesktopMainOptions, 'serviceUrl' | 'logger'> & { pageOrigin?: string },
-): Promise<{ desktop: DesktopMain }>;
+): Promise<{ desktop: DesktopMain; restartMain: () => Promise<DesktopMain> }>;
 export async function installDesktopBridge(
   context: BrowserContext,
   serviceUrl: string,
   desktop?: Omit<DesktopMainOptions, 'serviceUrl' | 'logger'> & { pageOrigin?: string },
-): Promise<{ session: MainSession } | { desktop: DesktopMain }> {
+): Promise<{ session: MainSession } | { desktop: DesktopMain; restartMain: () => Promise<DesktopMain> }> {
   const logger = createMainLogger({ level: process.env.EID_TEST_LOG_LEVEL ?? 'silent', destination: pino.destination(2) });
-  const router = new IpcRouter({ isTrustedSender: createTrustedOriginCheck({ allowedOrigins: [desktop?.pageOrigin ?? serviceUrl] }), logger });
-  let result: { session: MainSession } | { desktop: DesktopMain };
+  const newRouter = () => new IpcRouter({ isTrustedSender: createTrustedOriginCheck({ allowedOrigins: [desktop?.pageOrigin ?? serviceUrl] }), logger });
+  let router = newRouter();
+  let result: { session: MainSession } | { desktop: DesktopMain; restartMain: () => Promise<DesktopMain> };
   if (desktop) {
-    result = { desktop: await createDesktopMain(router, { ...desktop, serviceUrl, logger }) };
+    let current = await createDesktopMain(router, { ...desktop, serviceUrl, logger });
+    // Stands in for quitting and starting the app again: a new main with empty memory on the same data folder.
+    const restartMain = async () => {
+      current.services.cache?.close();
+      router = newRouter();
+      current = await createDesktopMain(router, { ...desktop, userDataDir: current.userDataDir, serviceUrl, logger });
+      return current;
+    };
+    result = { desktop: current, restartMain };
   } else {
     const session = new MainSession({ baseUrl: serviceUrl, logger });
     registerHandlers(router, session);

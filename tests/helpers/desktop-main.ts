@@ -22,6 +22,8 @@ export interface DesktopMainOptions {
   now?: () => Date;
   /** Receives the OS notifications; they are recorded in `notifications` as well. */
   notifier?: DesktopNotifier;
+  /** The fetch that the sessions use to reach the service, so a test can cut the connection. */
+  fetch?: typeof fetch;
 }
 
 export interface DesktopMain {
@@ -50,7 +52,7 @@ export async function createDesktopMain(router: IpcRouter, options: DesktopMainO
     logger: options.logger,
     now: options.now,
   });
-  const sessions = new SessionRegistry({ baseUrl: options.serviceUrl, logger: options.logger, cache, keepData, reminders });
+  const sessions = new SessionRegistry({ baseUrl: options.serviceUrl, logger: options.logger, fetch: options.fetch, cache, keepData, reminders });
   const savedFiles: { name: string; bytes: Uint8Array }[] = [];
   const services: DesktopServices = {
     sessions,

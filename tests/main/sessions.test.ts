@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { createTrustedOriginCheck, IpcRouter } from '../../main/ipc/handle';
 import { createMainLogger } from '../../main/logger';
-import { createDesktopMain } from '../helpers/desktop-main';
+import { createDesktopMain, type DesktopMainOptions } from '../helpers/desktop-main';
 import { startTestService, type TestService } from '../helpers/service';
 
 let service: TestService;
@@ -16,10 +16,10 @@ afterAll(async () => {
   await service?.close();
 });
 
-async function desktop(serviceUrl = service.url) {
+async function desktop(serviceUrl = service.url, options: Omit<DesktopMainOptions, 'serviceUrl' | 'logger'> = {}) {
   const logger = createMainLogger({ level: 'silent', destination: pino.destination(2) });
   const router = new IpcRouter({ isTrustedSender: createTrustedOriginCheck({ allowedOrigins: ['http://127.0.0.1:41999'] }), logger });
-  const main = await createDesktopMain(router, { serviceUrl, logger });
+  const main = await createDesktopMain(router, { serviceUrl, logger, ...options });
   const results: unknown[] = [];
   const invoke = async (channel: string, payload?: unknown) => {
     const result = await router.invoke({ senderFrame: { url: 'http://127.0.0.1:41999/' } }, channel, payload);
@@ -79,6 +79,26 @@ describe('several certificates signed in', () => {
   });
 });
 
+describe('routes without a session', () => {
+  it('reaches lost info with no certificate signed in', async () => {
+    const holder = await service.enroll();
+    const { invoke } = await desktop();
+
+    const result = await invoke('api:call', {
+      route: 'startRecovery',
+      body: { personalNumber: '1234509876', email: 'nobody@example.org', want: 'username' },
+    });
+    expect(result.ok).toBe(true);
+    expect(result.value.codeValidSeconds).toBe(600);
+
+    const wrongErc = await invoke('api:call', {
+      route: 'resetPasswordWithErc',
+      body: { username: holder.username, erc: 'AAAA-BBBB-CCCC-DDDD', newPassword: 'a fine new passphrase' },
+    });
+    expect(wrongErc.error.code).toBe('INVALID_USERNAME_OR_ERC');
+  });
+});
+
 describe('offline cache', () => {
   it('serves cached data read-only when the service is down', async () => {
     const own = await startTestService();
@@ -126,6 +146,103 @@ describe('offline cache', () => {
 
     await own.close();
     expect(await invoke('profile:get')).toEqual({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } });
+  });
+});
+
+/** Builds a fetch that fails while `state.reachable` is false, as with a stopped service or a lost network. */
+function switchableFetch() {
+  const state = { reachable: true };
+  const fetchThrough: typeof fetch = async (input, init) => {
+    if (!state.reachable) throw new TypeError('fetch failed');
+    return fetch(input, init);
+  };
+  return { state, fetch: fetchThrough };
+}
+
+describe('offline after a restart', () => {
+  it('opens cached certificates read-only without a token', async () => {
+    const first = await service.enroll({ givenName: 'Arbër', surname: 'Krasniqi' });
+    const second = await service.enroll({ givenName: 'Drita', surname: 'Gashi' });
+    const before = await desktop();
+    await before.invoke('session:sign-in', { username: first.username, password: first.password });
+    const firstProfile = (await before.invoke('profile:get')).value;
+    const contracts = (await before.invoke('api:call', { route: 'listContracts' })).value;
+    await before.invoke('session:sign-in', { username: second.username, password: second.password });
+    await before.invoke('profile:get');
+    before.main.services.cache?.close();
+
+    const connection = switchableFetch();
+    connection.state.reachable = false;
+    const { invoke, results } = await desktop(service.url, { userDataDir: before.main.userDataDir, fetch: connection.fetch });
+
+    const profile = await invoke('profile:get');
+    const listed = (await invoke('sessions:list')).value;
+    expect(profile.value.username).toBe(second.username);
+    expect(listed.sessions.map((entry: { username: string; offline: boolean }) => [entry.username, entry.offline])).toEqual([
+      [second.username, true],
+      [first.username, true],
+    ]);
+    expect(listed.offline.lastSyncedAt).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+
+    expect((await invoke('sessions:switch', { id: first.username })).value.activeId).toBe(first.username);
+    expect((await invoke('profile:get')).value).toEqual(firstProfile);
+    expect((await invoke('api:call', { route: 'listContracts' })).value).toEqual(contracts);
+
+    const changes = [
+      await invoke('profile:change-password', { currentPassword: first.password, newPassword: 'Another long password 2026' }),
+      await invoke('api:call', { route: 'changePin', body: { currentPin: first.pin, newPin: '73519046' } }),
+    ];
+    for (const change of changes) expect(change).toEqual({ ok: false, error: { code: 'OFFLINE_READ_ONLY' } });
+    for (const result of results) expect(JSON.stringify(result)).not.toMatch(/"token"/);
+  });
+
+  it('asks for a sign-in once the service is back', async () => {
+    const holder = await service.enroll();
+    const before = await desktop();
+    await before.invoke('session:sign-in', { username: holder.username, password: holder.password });
+    await before.invoke('profile:get');
+    before.main.services.cache?.close();
+    const connection = switchableFetch();
+    connection.state.reachable = false;
+    const { invoke } = await desktop(service.url, { userDataDir: before.main.userDataDir, fetch: connection.fetch });
+    expect((await invoke('profile:get')).ok).toBe(true);
+
+    connection.state.reachable = true;
+    const listed = (await invoke('sessions:list')).value;
+
+    expect(listed.sessions).toEqual([]);
+    expect(await invoke('profile:get')).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect((await invoke('session:sign-in', { username: holder.username, password: holder.password })).ok).toBe(true);
+    expect((await invoke('profile:get')).value.username).toBe(holder.username);
+  });
+
+  it('asks for a sign-in when the service is reachable at start', async () => {
+    const holder = await service.enroll();
+    const before = await desktop();
+    await before.invoke('session:sign-in', { username: holder.username, password: holder.password });
+    await before.invoke('profile:get');
+    before.main.services.cache?.close();
+
+    const { invoke } = await desktop(service.url, { userDataDir: before.main.userDataDir });
+
+    expect(await invoke('profile:get')).toEqual({ ok: false, error: { code: 'UNAUTHENTICATED' } });
+    expect((await invoke('sessions:list')).value.sessions).toEqual([]);
+  });
+
+  it('opens nothing when no data is kept', async () => {
+    const holder = await service.enroll();
+    const before = await desktop();
+    await before.invoke('session:sign-in', { username: holder.username, password: holder.password });
+    await before.invoke('profile:get');
+    await before.invoke('settings:update', { cachePolicy: 'none' });
+    before.main.services.cache?.close();
+    const connection = switchableFetch();
+    connection.state.reachable = false;
+
+    const { invoke } = await desktop(service.url, { userDataDir: before.main.userDataDir, fetch: connection.fetch });
+
+    expect(await invoke('profile:get')).toEqual({ ok: false, error: { code: 'SERVICE_UNAVAILABLE' } });
+    expect((await invoke('sessions:list')).value.sessions).toEqual([]);
   });
 });
 
