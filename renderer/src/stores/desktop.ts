@@ -59,7 +59,12 @@ export const useDesktopStore = defineStore('desktop', () => {
    */
   async function signOutActive(): Promise<boolean> {
     if (!isDesktop()) return false;
-    await refresh();
+    try {
+      await refresh();
+    } catch {
+      // Without the list of certificates, a plain sign-out is still what the user asked for.
+      return false;
+    }
     const id = view.value?.activeId;
     if (!id || (view.value?.sessions.length ?? 0) < 2) return false;
     const next = await signOutOf(id);
