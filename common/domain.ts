@@ -33,6 +33,15 @@ export const passwordPolicy = { minLength: 10, maxLength: 128 } as const;
 export const pinPolicy = { minLength: 6, maxLength: 8 } as const;
 export const pukLength = 8;
 
+/**
+ * Checks a new PUK beyond its 8 digits: like a PIN, it must not be one digit repeated or an
+ * ascending or descending run, because it unlocks the PIN and so guards the signing key too.
+ */
+export function isWeakPuk(puk: string): boolean {
+  const problem = checkPin(puk.slice(0, pinPolicy.maxLength));
+  return problem === 'one-digit' || problem === 'sequence';
+}
+
 /** The reasons a PIN fails the policy; each maps to a sentence in the locale files. */
 export type PinProblem = 'not-digits' | 'length' | 'one-digit' | 'sequence' | 'part-of-personal-number';
 

@@ -47,6 +47,7 @@ export const errorCatalogue = {
   INVALID_PUK: { status: 400, message: 'The PUK must have exactly 8 digits.' },
   WEAK_PIN: { status: 400, message: 'The new PIN is too easy to guess: it must not be one digit repeated, an ascending or descending run, or a part of the personal number.' },
   PIN_UNCHANGED: { status: 400, message: 'The new PIN must differ from the current one.' },
+  WEAK_PUK: { status: 400, message: 'The new PUK is too easy to guess: it must not be one digit repeated or an ascending or descending run.' },
   PUK_UNCHANGED: { status: 400, message: 'The new PUK must differ from the current one.' },
   WRONG_PIN: { status: 400, message: 'The PIN is wrong.' },
   WRONG_PUK: { status: 400, message: 'The PUK is wrong.' },

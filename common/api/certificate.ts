@@ -21,12 +21,13 @@ export const revocationReasons = Object.keys(revocationReasonCodes) as [Revocati
 
 /**
  * The word a holder types to confirm a revocation, one per portal language. The service accepts
- * any of them (case-insensitive), so the API does not depend on the language of the page.
+ * any of them, so the API does not depend on the language of the page, but only as shown, in
+ * capitals: the typing is the holder's deliberate act for a step that cannot be undone.
  */
 export const revocationConfirmationWords = { sq: 'REVOKO', 'sr-Latn': 'OPOZOVI', en: 'REVOKE' } as const;
 
 export function isRevocationConfirmation(value: string): boolean {
-  const typed = value.trim().toUpperCase();
+  const typed = value.trim();
   return Object.values(revocationConfirmationWords).some((word) => word === typed);
 }
 

@@ -41,7 +41,10 @@ const session = useSessionStore(pinia);
 watch(
   () => session.status,
   (status) => {
-    if (status === 'signed-out' && !router.currentRoute.value.meta.public) {
+    // Before the first navigation ends the current route is the empty start location, and the
+    // router's own guard decides where a signed-out user may go (lost info is public).
+    const current = router.currentRoute.value;
+    if (status === 'signed-out' && current.matched.length > 0 && !current.meta.public) {
       void router.replace({ name: 'sign-in' });
     }
   },

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 
-import { checkPin, pukLength } from '../../common/domain';
+import { checkPin, isWeakPuk, pukLength } from '../../common/domain';
 
 /** Generators for the certificate information handed over at enrollment. */
 
@@ -33,7 +33,10 @@ export function normaliseErc(erc: string): string {
 }
 
 export function generatePuk(): string {
-  return randomDigits(pukLength);
+  for (;;) {
+    const puk = randomDigits(pukLength);
+    if (!isWeakPuk(puk)) return puk;
+  }
 }
 
 export function generatePin(personalNumber: string): string {

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 
 import type { SecurityState } from '../../common/api/security';
-import { checkPin } from '../../common/domain';
+import { checkPin, isWeakPuk } from '../../common/domain';
 import { EidError, type ErrorCode } from '../../common/errors';
 import { verifyPassword } from '../auth/passwords';
 import { accountThrottle } from '../auth/throttle';
@@ -90,6 +90,7 @@ export function registerSecurityRoutes(app: FastifyInstance, context: ServiceCon
     const owner = await ownerOf(context, auth);
     assertUsable(owner, 'puk');
     if (body.newPuk === body.currentPuk) throw fieldError('PUK_UNCHANGED', 'newPuk');
+    if (isWeakPuk(body.newPuk)) throw fieldError('WEAK_PUK', 'newPuk');
 
     const store = securityStore(context);
     const opened = await openWithSecret(context, store, owner, 'puk', body.currentPuk, { actor: actorOf(auth), field: 'currentPuk' });

@@ -16,7 +16,7 @@ let service: TestService;
 let browser: Browser;
 
 beforeAll(async () => {
-  service = await startTestService();
+  service = await startTestService({ portalDir: process.env.EID_PORTAL_DIR });
   browser = await launchChromium();
 });
 
@@ -84,6 +84,60 @@ describe('browser portal', () => {
     expect((await error.textContent())?.trim()).toContain(albanian.errors.INVALID_CREDENTIALS);
 
     expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('session at start-up', () => {
+  it('loads signed out without a failed request', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const failedResponses: string[] = [];
+    const consoleErrors: string[] = [];
+    page.on('response', (response) => {
+      if (response.status() >= 400) failedResponses.push(`${response.status()} ${response.url()}`);
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+
+    await page.goto(`${service.url}/`);
+    await page.locator('#username').waitFor();
+
+    expect(failedResponses).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the session name after a reload', async () => {
+    const holder = await service.enroll(holderNames);
+    const context = await browser.newContext();
+    const page = await context.newPage();
+
+    await page.goto(`${service.url}/`);
+    await signIn(page, holder.username, holder.password);
+    await page.getByTestId('user-menu').waitFor();
+    await page.reload();
+
+    const menu = page.getByTestId('user-menu');
+    await menu.waitFor();
+    await expect.poll(() => menu.textContent()).toContain(`${holderNames.givenName} ${holderNames.surname}`);
+    await context.close();
+  });
+});
+
+describe('public pages', () => {
+  it('opens lost info from a bookmark while signed out', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+
+    await page.goto(`${service.url}/#/lost-info`);
+    await page.getByTestId('recovery-start').waitFor();
+    expect(new URL(page.url()).hash).toBe('#/lost-info');
+
+    await page.goto(`${service.url}/#/profile`);
+    await page.locator('#username').waitFor();
+    expect(new URL(page.url()).hash).toMatch(/^#\/sign-in/);
     await context.close();
   });
 });

@@ -133,6 +133,7 @@ describe('revocation', () => {
       ['unknown reason', { reason: 'certificateHold', confirmation: 'REVOKE' }, 'INVALID_REVOCATION_REASON'],
       ['missing confirmation', { reason: 'keyCompromise' }, 'REVOCATION_NOT_CONFIRMED'],
       ['wrong confirmation word', { reason: 'keyCompromise', confirmation: 'yes' }, 'REVOCATION_NOT_CONFIRMED'],
+      ['confirmation word in lower case', { reason: 'keyCompromise', confirmation: 'revoko' }, 'REVOCATION_NOT_CONFIRMED'],
       ['missing ERC', { reason: 'keyCompromise', confirmation: 'REVOKE', erc: undefined }, 'VALIDATION_FAILED'],
     ];
     for (const [name, body, code] of cases) {
@@ -146,7 +147,7 @@ describe('revocation', () => {
     }
 
     it('accepts the confirmation word of each language', async () => {
-      for (const confirmation of ['revoko', ' OPOZOVI ']) {
+      for (const confirmation of ['REVOKO', ' OPOZOVI ', 'REVOKE']) {
         const response = await request(service, 'POST', '/api/v1/certificate/revocation', { token, body: { reason: 'keyCompromise', erc: 'WRONG-WRONG-WRONG', confirmation } });
         // Past validation, the wrong ERC is what fails.
         expect(response.body.error.code).toBe('WRONG_ERC');

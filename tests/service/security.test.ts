@@ -247,11 +247,14 @@ describe('PUK change', () => {
     expect(fresh.status).toBe(200);
   });
 
-  it('rejects the same PUK and a malformed one without counting', async () => {
+  it('rejects same, malformed and weak PUKs without counting', async () => {
     const { holder, token } = await enrolled();
     const before = await credentialRow(holder.serial);
     expect((await api(token, 'POST', '/api/v1/security/puk', { currentPuk: holder.puk, newPuk: holder.puk })).body.error.code).toBe('PUK_UNCHANGED');
     expect((await api(token, 'POST', '/api/v1/security/puk', { currentPuk: holder.puk, newPuk: '123' })).body.error.code).toBe('INVALID_PUK');
+    for (const weakPuk of ['11111111', '12345678', '98765432']) {
+      expect((await api(token, 'POST', '/api/v1/security/puk', { currentPuk: holder.puk, newPuk: weakPuk })).body.error.code).toBe('WEAK_PUK');
+    }
     expect((await api(token, 'POST', '/api/v1/security/puk', { newPuk: '50381947' })).body.error.code).toBe('VALIDATION_FAILED');
     expect(await credentialRow(holder.serial)).toEqual(before);
   });
