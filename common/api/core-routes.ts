@@ -5,6 +5,7 @@ import {
   ChangePasswordResponseSchema,
   HealthSchema,
   ProfileSchema,
+  CurrentSessionResponseSchema,
   SignInRequestSchema,
   SignInResponseSchema,
 } from './schemas';
@@ -47,6 +48,15 @@ export const coreRoutes = {
     body: SignInRequestSchema,
     response: SignInResponseSchema,
     successStatus: 201,
+  },
+  getCurrentSession: {
+    method: 'GET',
+    path: '/api/v1/sessions/current',
+    summary: 'Report the current session, or null when the caller is signed out (never 401)',
+    // The handler authenticates itself, because a missing or ended session is an answer here, not an error.
+    authenticated: false,
+    response: CurrentSessionResponseSchema,
+    successStatus: 200,
   },
   signOut: {
     method: 'DELETE',

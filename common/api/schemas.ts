@@ -69,6 +69,14 @@ export const SignInResponseSchema = z
   .meta({ id: 'SignInResponse' });
 export type SignInResponse = z.infer<typeof SignInResponseSchema>;
 
+export const CurrentSessionResponseSchema = z
+  .object({
+    /** Null when the request carries no session or an ended one. */
+    session: SessionInfoSchema.nullable(),
+  })
+  .meta({ id: 'CurrentSessionResponse' });
+export type CurrentSessionResponse = z.infer<typeof CurrentSessionResponseSchema>;
+
 export const ProfileSchema = z
   .object({
     username: z.string(),

@@ -169,6 +169,11 @@ export class SessionRegistry {
 
   async callApi(payload: ApiCallPayload): Promise<unknown> {
     const route = apiRoutes[payload.route] as ApiRoute;
+    if (payload.route === 'getCurrentSession') {
+      // The route needs no session, but its result describes one, so main sends the active certificate's token.
+      const active = this.#activeId === null ? undefined : this.#entries.get(this.#activeId);
+      return active?.session.isSignedIn ? active.session.callApi(payload) : this.#anonymous.callApi(payload);
+    }
     if (!route.authenticated) return this.#anonymous.callApi(payload);
 
     const entry = await this.#activeOrRestored();

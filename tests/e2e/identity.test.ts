@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { launchChromium } from '../helpers/browser';
 import { repositoryRoot, run } from '../helpers/processes';
-import { startTestService, type TestService } from '../helpers/service';
+import { request, startTestService, type TestService } from '../helpers/service';
+import { createDeviceKey } from '../helpers/wallet';
+import { SmsSink } from '../peers/sms-sink';
 
 const portalDir = process.env.EID_PORTAL_DIR ?? path.join(repositoryRoot, 'dist/renderer');
 const albanian = JSON.parse(readFileSync(path.join(repositoryRoot, 'renderer/src/locales/identity/sq.json'), 'utf8')) as {
@@ -19,15 +21,18 @@ const holderNames = { givenName: 'Ëlira Çiçek', surname: 'Čolić-Đukić Ša
 
 let service: TestService;
 let browser: Browser;
+let sms: SmsSink;
 
 beforeAll(async () => {
-  service = await startTestService({ portalDir });
+  sms = new SmsSink();
+  service = await startTestService({ portalDir, smsUrl: await sms.start() });
   browser = await launchChromium();
 });
 
 afterAll(async () => {
   await browser?.close();
   await service?.close();
+  await sms?.stop();
 });
 
 async function signInToIdentity(page: Page, username: string, password: string): Promise<void> {
@@ -111,11 +116,42 @@ describe('identity management in the browser portal', () => {
     expect(await page.getByTestId('danger-zone').count()).toBe(0);
 
     const receipt = await download(page, 'download-receipt', dir);
+    // The file name follows the page's language, not the service's English Content-Disposition name.
+    expect(receipt.name).toBe(`${fullName} - dëftesa e revokimit.pdf`);
     const receiptText = await run('pdftotext', ['-enc', 'UTF-8', receipt.file, '-']);
     expect(receiptText.stdout).toContain(fullName);
     expect(receiptText.stdout).toContain(holder.serial);
 
     expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('wallet card', () => {
+  it('shows the connected wallet without a reload', async () => {
+    const phone = `+38349${String(process.pid % 1000).padStart(3, '0')}777`;
+    const holder = await service.enroll({ ...holderNames, phoneNumber: phone });
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await signInToIdentity(page, holder.username, holder.password);
+
+    const device = page.getByTestId('wallet-device');
+    const noDeviceText = (await device.textContent()) ?? '';
+    await page.getByTestId('wallet-start').click();
+    await page.getByTestId('wallet-understood').check();
+    await page.getByTestId('wallet-continue').click();
+    const activationId = ((await page.getByTestId('wallet-activation-id').textContent()) ?? '').trim();
+    const code = /\b(\d{6,8})\b/.exec(sms.latest(phone)?.text ?? '')?.[1];
+    expect(code).toBeDefined();
+
+    // What `eid-wallet activate` sends from the phone; the page is not touched afterwards.
+    const completed = await request(service, 'POST', `/wallet/v1/activations/${activationId}`, {
+      body: { code, phoneNumber: phone, devicePublicKey: createDeviceKey().publicKeyPem },
+    });
+    expect(completed.status).toBe(200);
+
+    await expect.poll(() => device.textContent(), { timeout: 15_000 }).not.toBe(noDeviceText);
+    await expect.poll(() => page.getByTestId('wallet-activation').count()).toBe(0);
     await context.close();
   });
 });

@@ -80,6 +80,31 @@ describe('lost info in the browser portal', () => {
     await context.close();
   });
 
+  it('shows a wrong code once, at its field', async () => {
+    const { holder } = await enrollHolder();
+    const context = await browser.newContext();
+    const { page, problems } = await openLostInfo(context);
+
+    const before = sink.messages.filter((message) => message.to.includes(holder.email)).length;
+    await page.getByTestId('want-username').check();
+    await page.locator('#recovery-personal-number').fill(holder.personalNumber);
+    await page.locator('#recovery-email').fill(holder.email);
+    await page.getByTestId('recovery-start').click();
+    await page.getByTestId('recovery-code-sent').waitFor();
+    const emails = await waitForEmails(sink, holder.email, before + 1);
+    const wrongCode = codeFromEmail(emails[before]!) === '00000000' ? '11111111' : '00000000';
+
+    await page.locator('#recovery-code').fill(wrongCode);
+    await page.getByTestId('recovery-verify').click();
+    await expect.poll(() => page.locator('#recovery-code-error').textContent()).toContain('Kodi është i gabuar.');
+    expect(await page.getByTestId('recovery-error').count()).toBe(0);
+    expect((await page.locator('main').textContent())?.split('Kodi është i gabuar.').length).toBe(2);
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('recovery-code');
+
+    expect(problems).toEqual([]);
+    await context.close();
+  });
+
   it('shows the ERC of the chosen seal once, with a copy button', async () => {
     const { holder, personal } = await enrollHolder();
     const seal = await service.enrollSeal({ ...personal, businessName: 'Drita SH.P.K.' });
@@ -131,6 +156,10 @@ describe('lost info in the browser portal', () => {
 
     await page.getByTestId('want-password').check();
     await page.getByTestId('method-erc').check();
+    // The intro names what this mode uses: the user name and the ERC, not the personal number and email.
+    const intro = (await page.getByTestId('recovery-intro').textContent()) ?? '';
+    expect(intro).toContain('emrin e përdoruesit');
+    expect(intro).not.toContain('numrin personal');
     await page.locator('#recovery-username').fill(digitalId.username);
     await page.locator('#recovery-erc').fill('AAAA-BBBB-CCCC-DDDD');
     await page.locator('#new-password').fill(newPassword);
@@ -138,6 +167,9 @@ describe('lost info in the browser portal', () => {
     await page.getByTestId('recovery-start').click();
     await page.getByTestId('recovery-error').waitFor();
     expect(await page.getByTestId('recovery-error').textContent()).toContain('Emri i përdoruesit ose ERC-ja është e gabuar.');
+    // The error sits right above the submit button and takes the focus, so it is in view.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('recovery-error');
+    expect(await page.getByTestId('recovery-error').evaluate((banner) => banner.nextElementSibling?.getAttribute('data-testid'))).toBe('recovery-start');
 
     await page.locator('#recovery-erc').fill(digitalId.erc);
     await page.getByTestId('recovery-start').click();

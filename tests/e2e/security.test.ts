@@ -7,7 +7,10 @@ import { installDesktopBridge } from '../helpers/desktop-bridge';
 import { repositoryRoot } from '../helpers/processes';
 import { startTestService, type TestService } from '../helpers/service';
 
-type Messages = { errors: Record<string, string> };
+type Messages = {
+  errors: Record<string, string>;
+  security: { pinRule: Record<string, string>; status: Record<string, string>; erc: Record<string, string> };
+};
 const albanian = JSON.parse(readFileSync(`${repositoryRoot}/renderer/src/locales/security/sq.json`, 'utf8')) as Messages;
 
 let service: TestService;
@@ -83,9 +86,14 @@ describe('User information in the browser portal', () => {
     expect(await page.getByTestId('pin-form-newPin-toggle').textContent()).toContain('Fshih PIN-in');
     await page.getByTestId('pin-form-newPin-toggle').click();
 
-    // A weak PIN is caught before anything is sent.
+    // A PIN that breaks a rule is caught before anything is sent, and the field names the rule.
+    expect(await page.locator('#pin-form-newPin').getAttribute('inputmode')).toBe('numeric');
     await submitPinChange(page, holder.pin, '123456');
-    expect(await fieldError(page, 'pin-form-newPin')).toBe(albanian.errors.WEAK_PIN);
+    expect(await fieldError(page, 'pin-form-newPin')).toBe(albanian.security.pinRule.sequence);
+    await submitPinChange(page, holder.pin, '77a777');
+    expect(await fieldError(page, 'pin-form-newPin')).toBe(albanian.security.pinRule['not-digits']);
+    await submitPinChange(page, holder.pin, '5555');
+    expect(await fieldError(page, 'pin-form-newPin')).toBe('PIN-i duhet të ketë nga 6 deri në 8 shifra.');
 
     await submitPinChange(page, holder.pin, '730518');
     await page.getByTestId('pin-form-success').waitFor();
@@ -104,6 +112,10 @@ describe('User information in the browser portal', () => {
     expect(await text(page, 'security-pin-state')).toBe('I bllokuar');
     expect(await text(page, 'security-pin-tries')).toBe('0 prova të mbetura');
     await page.getByTestId('pin-form-disabled').waitFor();
+    // The locked-PIN explanation appears once, in the state card.
+    const lockedHint = albanian.security.status.pinLockedHint!;
+    expect((await page.locator('main').textContent())?.split(lockedHint).length).toBe(2);
+    expect(await page.getByTestId('pin-form-error').count()).toBe(0);
 
     await page.locator('#unlock-form-puk').fill(holder.puk);
     await page.locator('#unlock-form-newPin').fill('285194');
@@ -112,6 +124,10 @@ describe('User information in the browser portal', () => {
     await page.getByTestId('unlock-form-success').waitFor();
     expect(await text(page, 'security-pin-state')).toBe('Në rregull');
     expect(await text(page, 'security-pin-tries')).toBe('3 prova të mbetura');
+
+    await page.locator('#erc-form-password').fill('not the portal password');
+    await page.getByTestId('erc-form-submit').click();
+    await expect.poll(() => fieldError(page, 'erc-form-password')).toBe(albanian.security.erc.wrongPassword);
 
     await page.locator('#erc-form-password').fill(holder.password);
     await page.getByTestId('erc-form-submit').click();
@@ -128,6 +144,39 @@ describe('User information in the browser portal', () => {
     expect(await page.content()).not.toContain(holder.erc);
 
     expect(problems).toEqual([]);
+  });
+});
+
+describe('User information of a revoked certificate', () => {
+  it('shows the revoked state instead of the forms', async () => {
+    const holder = await service.enroll();
+    const serviceContext = await service.openContext();
+    try {
+      serviceContext.store.database.prepare("UPDATE certificates SET status = 'revoked', revoked_at = ? WHERE serial_number = ?").run(new Date().toISOString(), holder.serial);
+    } finally {
+      await serviceContext.store.close();
+    }
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const problems = watchProblems(page);
+    await page.goto(`${service.url}/`);
+    await page.locator('#username').fill(holder.username);
+    await page.locator('#password').fill(holder.password);
+    await page.getByTestId('sign-in-submit').click();
+    await page.getByTestId('nav-security').click();
+    await page.getByTestId('security-revoked').waitFor();
+
+    expect(await page.getByTestId('pin-form').count()).toBe(0);
+    expect(await page.getByTestId('unlock-form').count()).toBe(0);
+    expect(await page.getByTestId('puk-form').count()).toBe(0);
+    expect(await text(page, 'security-pin-state')).toBe(albanian.security.status.unusable);
+    expect(await text(page, 'security-puk-state')).toBe(albanian.security.status.unusable);
+    expect(await page.getByTestId('security-pin-tries').count()).toBe(0);
+    expect(await page.getByTestId('erc-form').isVisible()).toBe(true);
+
+    expect(problems).toEqual([]);
+    await context.close();
   });
 });
 

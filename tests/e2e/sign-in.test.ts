@@ -65,6 +65,10 @@ describe('browser portal', () => {
     expect(await page.getByTestId('profile-surname').textContent()).toBe(holderNames.surname);
     expect(await page.getByTestId('profile-phoneNumberMasked').textContent()).toBe('+383*****56');
     expect(await page.getByTestId('profile-serialNumber').textContent()).toContain(holder.serial);
+    // The user name may break only after its dots, never inside a part.
+    expect((await page.getByTestId('profile-username').textContent())?.trim()).toBe(holder.username);
+    expect(await page.getByTestId('profile-username').locator('wbr').count()).toBe(holder.username.split('.').length);
+    expect(await page.getByTestId('profile-username').evaluate((value) => getComputedStyle(value).overflowWrap)).toBe('break-word');
 
     await page.locator('#current-password').fill(holder.password);
     await page.locator('#new-password').fill(newPassword);

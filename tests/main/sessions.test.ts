@@ -97,6 +97,22 @@ describe('routes without a session', () => {
     });
     expect(wrongErc.error.code).toBe('INVALID_USERNAME_OR_ERC');
   });
+
+  it('reports the current session of the active certificate', async () => {
+    const holder = await service.enroll({ givenName: 'Arbër', surname: 'Krasniqi' });
+    const { invoke, results } = await desktop();
+
+    expect(await invoke('api:call', { route: 'getCurrentSession' })).toEqual({ ok: true, value: { session: null } });
+
+    expect((await invoke('session:sign-in', { username: holder.username, password: holder.password })).ok).toBe(true);
+    const signedIn = await invoke('api:call', { route: 'getCurrentSession' });
+    expect(signedIn.value.session.username).toBe(holder.username);
+    expect(signedIn.value.session.displayName).toBe('Arbër Krasniqi');
+
+    expect((await invoke('session:sign-out')).ok).toBe(true);
+    expect(await invoke('api:call', { route: 'getCurrentSession' })).toEqual({ ok: true, value: { session: null } });
+    for (const result of results) expect(JSON.stringify(result)).not.toMatch(/"token"/);
+  });
 });
 
 describe('offline cache', () => {

@@ -119,6 +119,55 @@ describe('sign-in', () => {
   });
 });
 
+describe('current session', () => {
+  it('returns null without a session instead of 401', async () => {
+    const response = await request(service, 'GET', '/api/v1/sessions/current');
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ session: null });
+
+    const unknownToken = await request(service, 'GET', '/api/v1/sessions/current', { token: 'x'.repeat(43) });
+    expect(unknownToken.status).toBe(200);
+    expect(unknownToken.body).toEqual({ session: null });
+
+    const unknownCookie = await request(service, 'GET', '/api/v1/sessions/current', { cookie: `eid_session=${'y'.repeat(43)}` });
+    expect(unknownCookie.status).toBe(200);
+    expect(unknownCookie.body).toEqual({ session: null });
+  });
+
+  it('returns the session of a browser cookie', async () => {
+    const holder = await service.enroll();
+    const signIn = await request(service, 'POST', '/api/v1/sessions', { body: { username: holder.username, password: holder.password } });
+
+    const response = await request(service, 'GET', '/api/v1/sessions/current', { cookie: cookieFrom(signIn.headers) });
+    expect(response.status).toBe(200);
+    expect(response.body.session).toEqual(signIn.body.session);
+  });
+
+  it('returns the session of a desktop token', async () => {
+    const holder = await service.enroll();
+    const signIn = await request(service, 'POST', '/api/v1/sessions', {
+      body: { username: holder.username, password: holder.password, client: 'desktop' },
+    });
+
+    const response = await request(service, 'GET', '/api/v1/sessions/current', { token: signIn.body.token });
+    expect(response.status).toBe(200);
+    expect(response.body.session.username).toBe(holder.username);
+    expect(response.body.session.displayName).toBe(signIn.body.session.displayName);
+    expect(response.body).not.toHaveProperty('token');
+  });
+
+  it('returns null after sign-out', async () => {
+    const holder = await service.enroll();
+    const signIn = await request(service, 'POST', '/api/v1/sessions', { body: { username: holder.username, password: holder.password } });
+    const cookie = cookieFrom(signIn.headers);
+    expect((await request(service, 'DELETE', '/api/v1/sessions/current', { cookie })).status).toBe(204);
+
+    const response = await request(service, 'GET', '/api/v1/sessions/current', { cookie });
+    expect(response.status).toBe(200);
+    expect(response.body).toEqual({ session: null });
+  });
+});
+
 describe('bad input at sign-in', () => {
   it('rejects malformed JSON', async () => {
     const response = await request(service, 'POST', '/api/v1/sessions', { rawBody: '{"username": "a", ' });

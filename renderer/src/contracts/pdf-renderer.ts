@@ -10,6 +10,8 @@ GlobalWorkerOptions.workerSrc = workerUrl;
 
 export interface OpenedPdf {
   pageCount: number;
+  /** Returns the width of a page at 100 %, in CSS pixels. */
+  pageWidth(pageNumber: number): Promise<number>;
   /** Renders one page into the canvas and its text into `textLayer`, after cancelling the previous render. */
   renderPage(pageNumber: number, scale: number, target: { canvas: HTMLCanvasElement; textLayer: HTMLElement; page: HTMLElement }): Promise<void>;
   close(): Promise<void>;
@@ -28,14 +30,25 @@ export async function openPdf(bytes: Uint8Array): Promise<OpenedPdf> {
 
   let renderTask: RenderTask | null = null;
   let textLayer: TextLayer | null = null;
+  // pdf.js rejects a second render into a canvas that is still busy, so each render waits for the
+  // previous one to settle, and a render that a newer one replaced while waiting stops early.
+  let latestRender = 0;
+  let previousRender: Promise<unknown> = Promise.resolve();
 
   return {
     pageCount: document.numPages,
+    async pageWidth(pageNumber) {
+      const page = await document.getPage(pageNumber);
+      return page.getViewport({ scale: 1 }).width;
+    },
     async renderPage(pageNumber, scale, target) {
+      const thisRender = ++latestRender;
       renderTask?.cancel();
       textLayer?.cancel();
+      await previousRender.catch(() => undefined);
 
       const page = await document.getPage(pageNumber);
+      if (thisRender !== latestRender) throw cancelledRender();
       const viewport = page.getViewport({ scale });
       const outputScale = window.devicePixelRatio || 1;
 
@@ -53,7 +66,9 @@ export async function openPdf(bytes: Uint8Array): Promise<OpenedPdf> {
         viewport,
         transform: outputScale === 1 ? undefined : [outputScale, 0, 0, outputScale, 0, 0],
       });
+      previousRender = renderTask.promise;
       await renderTask.promise;
+      if (thisRender !== latestRender) throw cancelledRender();
 
       target.textLayer.replaceChildren();
       textLayer = new TextLayer({ textContentSource: page.streamTextContent(), container: target.textLayer, viewport });
@@ -65,6 +80,12 @@ export async function openPdf(bytes: Uint8Array): Promise<OpenedPdf> {
       await loadingTask.destroy();
     },
   };
+}
+
+function cancelledRender(): Error {
+  const error = new Error('A newer render replaced this one.');
+  error.name = 'RenderingCancelledException';
+  return error;
 }
 
 /** Returns whether an error only reports a render that a newer one replaced. */

@@ -23,8 +23,8 @@ export interface SessionSnapshot {
 export const useSessionStore = defineStore('session', () => {
   const status = ref<SessionStatus>('unknown');
   /**
-   * Known after a sign-in in this page. A session found at start (a cookie from an earlier page)
-   * has none, because the API only reports session details in the sign-in response.
+   * Known after a sign-in in this page, and in the browser also for a session found at start (a
+   * cookie from an earlier page). The desktop start-up check reads only the profile.
    */
   const sessionInfo = ref<SessionInfo | null>(null);
   const signOutReason = ref<SignOutReason | null>(null);
@@ -37,13 +37,23 @@ export const useSessionStore = defineStore('session', () => {
   let starting: Promise<void> | undefined;
 
   /**
-   * Learns once whether a session already exists by asking for the profile. The profile is kept,
-   * so the profile screen does not fetch it again.
+   * Learns once whether a session already exists. The browser asks `getCurrentSession`, which
+   * answers a missing session with `null` instead of a 401 that the console would log. The
+   * desktop asks main for the profile, because main holds the tokens and its own session list.
    */
   function start(): Promise<void> {
     starting ??= (async () => {
       try {
-        useProfileStore().setProfile(await useBridge().getProfile());
+        const bridge = useBridge();
+        if (bridge.kind === 'browser') {
+          // NOTE: an ended cookie session also reads as null, so a reload after expiry does not
+          // tell the sign-in screen that the session expired.
+          const current = await bridge.call('getCurrentSession');
+          sessionInfo.value = current.session;
+          status.value = current.session ? 'signed-in' : 'signed-out';
+          return;
+        }
+        useProfileStore().setProfile(await bridge.getProfile());
         status.value = 'signed-in';
       } catch (error) {
         status.value = 'signed-out';

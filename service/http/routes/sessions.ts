@@ -7,7 +7,7 @@ import { sessionIdleSeconds, sessionMaxSeconds } from '../../auth/sessions';
 import { accountKey, accountThrottle, addressKey, addressThrottle } from '../../auth/throttle';
 import type { ServiceContext } from '../../context';
 import type { AccountContext, SessionRecord } from '../../store/store';
-import { clearSessionCookie, setSessionCookie } from '../auth';
+import { authenticate, clearSessionCookie, setSessionCookie } from '../auth';
 import { defineRoute } from '../define-route';
 
 export function sessionInfo(account: AccountContext, session: SessionRecord): SessionInfo {
@@ -61,6 +61,18 @@ export function registerSessionRoutes(app: FastifyInstance, context: ServiceCont
       return { session: sessionInfo(account, session) };
     }
     return { session: sessionInfo(account, session), token };
+  });
+
+  // A page asks this before sign-in, so a missing or ended session is a normal answer here
+  // rather than a 401 that the browser would log as a failed request.
+  defineRoute(app, context, 'getCurrentSession', async ({ request }) => {
+    try {
+      const auth = await authenticate(context, request);
+      return { session: sessionInfo(auth, auth.session) };
+    } catch (error) {
+      if (error instanceof EidError && (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED')) return { session: null };
+      throw error;
+    }
   });
 
   defineRoute(app, context, 'signOut', async ({ auth, reply }) => {

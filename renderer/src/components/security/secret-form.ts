@@ -1,4 +1,4 @@
-import { checkPin, pinPolicy, pukLength } from '../../../../common/domain';
+import { checkPin, pinPolicy, pukLength, type PinProblem } from '../../../../common/domain';
 import type { ErrorCode } from '../../../../common/errors';
 
 /** Field specs and local checks shared by the PIN, PUK and ERC forms. */
@@ -15,25 +15,30 @@ export interface SecretFieldSpec {
   hintId?: string;
 }
 
-/** A problem with one field: a locale key checked here, or a catalogue code (with tries left) from the service. */
-export type FieldProblem = { messageKey: string } | { code: ErrorCode; triesLeft?: number };
+/** A problem with one field: a locale key (with its values) checked here, or a catalogue code (with tries left) from the service. */
+export type FieldProblem = { messageKey: string; values?: Record<string, unknown> } | { code: ErrorCode; triesLeft?: number };
 
 export type FieldProblems = Partial<Record<string, FieldProblem>>;
 
 const required: FieldProblem = { messageKey: 'form.required' };
 
+/** Returns the problem that names the failed PIN rule, so the field shows what to change. */
+function pinRuleProblem(problem: PinProblem): FieldProblem {
+  return { messageKey: `security.pinRule.${problem}`, values: { min: pinPolicy.minLength, max: pinPolicy.maxLength } };
+}
+
 /** Checks a PIN typed as the current one: only its format, since the service checks the value. */
 export function currentPinProblem(value: string): FieldProblem | undefined {
   if (value === '') return required;
-  return new RegExp(`^\\d{${pinPolicy.minLength},${pinPolicy.maxLength}}$`).test(value) ? undefined : { code: 'INVALID_PIN' };
+  if (!/^\d+$/.test(value)) return pinRuleProblem('not-digits');
+  return value.length < pinPolicy.minLength || value.length > pinPolicy.maxLength ? pinRuleProblem('length') : undefined;
 }
 
 /** Checks a new PIN against the whole policy, as the service will. */
 export function newPinProblem(value: string, personalNumber: string | undefined): FieldProblem | undefined {
   if (value === '') return required;
   const problem = checkPin(value, personalNumber);
-  if (problem === null) return undefined;
-  return { code: problem === 'not-digits' || problem === 'length' ? 'INVALID_PIN' : 'WEAK_PIN' };
+  return problem === null ? undefined : pinRuleProblem(problem);
 }
 
 export function pukProblem(value: string): FieldProblem | undefined {
