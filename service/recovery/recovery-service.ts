@@ -137,7 +137,7 @@ export class RecoveryService {
       await this.#context.throttle.recordFailure(addressKey, this.#policies.address);
       const triesLeft = this.#store.useTry(id, { at, event: 'recovery-code-wrong', actor: 'anonymous', details: { requestId: id, address } });
       if (triesLeft === null || triesLeft === 0) throw new EidError('RECOVERY_REQUEST_CLOSED');
-      throw new EidError('RECOVERY_CODE_WRONG', { fields: [{ path: 'code', code: 'RECOVERY_CODE_WRONG' }] });
+      throw new EidError('RECOVERY_CODE_WRONG', { fields: [{ path: 'code', code: 'RECOVERY_CODE_WRONG' }], triesLeft });
     }
 
     const holderId = request.holderId!;

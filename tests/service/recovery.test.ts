@@ -128,6 +128,7 @@ describe('user name recovery', () => {
       const answer = await verify(requestId, wrong);
       expect(answer.status).toBe(400);
       expect(answer.body.error.code).toBe('RECOVERY_CODE_WRONG');
+      expect(answer.body.error.triesLeft).toBe(5 - attempt);
     }
     const fifth = await verify(requestId, wrong);
     expect(fifth.body.error.code).toBe('RECOVERY_REQUEST_CLOSED');
