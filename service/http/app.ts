@@ -15,7 +15,7 @@ import type { RecoveryThrottlePolicies } from '../recovery/policy';
 import { registerRecoveryRoutes } from '../recovery/routes';
 import { registerPkiRoutes } from './routes/pki';
 import { registerRevocationRoutes } from '../revocation/routes';
-import { registerStatusRoutes } from '../status/routes';
+import { ocspServerFactory, registerStatusRoutes } from '../status/routes';
 import { registerSessionRoutes } from './routes/sessions';
 import { installSecurityHeaders } from './security-headers';
 import { defineRoute } from './define-route';
@@ -27,9 +27,12 @@ export async function buildApp(
   context: ServiceContext,
   options: { portalDir?: string; recoveryThrottle?: Partial<RecoveryThrottlePolicies> } = {},
 ): Promise<FastifyInstance> {
+  const logger = context.logger.child({ subsystem: 'http' });
   const app = Fastify({
     // pino 10's Logger type is wider than the one Fastify declares; the runtime object is the same.
-    loggerInstance: context.logger.child({ subsystem: 'http' }) as FastifyBaseLogger,
+    loggerInstance: logger as FastifyBaseLogger,
+    // OCSP requests are handled on the HTTP server itself, before Fastify's routing and hooks.
+    serverFactory: ocspServerFactory(context, logger),
     bodyLimit: bodyLimitBytes,
     trustProxy: false,
   });

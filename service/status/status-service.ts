@@ -122,7 +122,8 @@ export class StatusService {
   }
 
   async respondToOcsp(request: Uint8Array): Promise<Uint8Array> {
-    const { responder } = await this.#ensureReady();
+    // Once the responder is loaded, requests skip the await on #ensureReady.
+    const responder = this.#responder ?? (await this.#ensureReady()).responder;
     return responder.respond(request);
   }
 
