@@ -1,8 +1,8 @@
 /**
- * The Content-Security-Policy of the portal pages, the same in the browser (sent by the service)
- * and in the desktop window (added by main): only the app's own scripts, styles and connections,
- * images also from data: URLs, and no plugins, base URL changes or framing. renderer/index.html
- * repeats it in a meta tag, without frame-ancestors, for pages loaded from disk.
+ * The Content-Security-Policy of the portal pages. The service sends it to browsers and main adds
+ * it in the desktop window. It allows only the app's own scripts, styles and connections, and
+ * images also from data: URLs; it forbids plugins, base URL changes and framing.
+ * renderer/index.html repeats it in a meta tag, without frame-ancestors, for pages loaded from disk.
  */
 export const contentSecurityPolicy = [
   "default-src 'self'",
