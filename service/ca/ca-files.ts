@@ -89,8 +89,12 @@ async function moveStagedFiles(dir: string): Promise<void> {
   await syncDirectory(dir);
 }
 
-async function writeFileDurably(path: string, content: string, mode: number): Promise<void> {
-  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, mode);
+/**
+ * Writes a file and flushes it to disk before returning. `exclusive` fails when the file exists;
+ * without it an existing file is truncated.
+ */
+export async function writeFileDurably(path: string, content: string, mode: number, exclusive = true): Promise<void> {
+  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | (exclusive ? constants.O_EXCL : constants.O_TRUNC), mode);
   try {
     await handle.writeFile(content, 'utf8');
     // The mode given to open is reduced by the umask, so set it again explicitly.

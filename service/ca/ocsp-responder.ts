@@ -1,7 +1,7 @@
-import { constants } from 'node:fs';
-import { open, readFile, rename } from 'node:fs/promises';
+import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { writeFileDurably } from './ca-files';
 import { exportEncryptedPrivateKeyPem, generateCaKeyPair, importEncryptedPrivateKeyPem } from './keys';
 import { caDistinguishedName } from './names';
 import { certificateToPem } from './pem';
@@ -124,13 +124,6 @@ async function readOptional(path: string): Promise<string | null> {
 
 async function replaceFile(path: string, content: string, mode: number): Promise<void> {
   const temporary = `${path}.${process.pid}.tmp`;
-  const handle = await open(temporary, constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC, mode);
-  try {
-    await handle.writeFile(content, 'utf8');
-    await handle.chmod(mode);
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
+  await writeFileDurably(temporary, content, mode, false);
   await rename(temporary, path);
 }
