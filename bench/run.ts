@@ -53,13 +53,13 @@ async function main(): Promise<void> {
     let token = '';
     const signIn = await runLoad(40, 4, async () => {
       const response = await fetch(`${service.url}/api/v1/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signInBody });
-      if (response.status !== 201) throw new Error(`sign-in answered ${response.status}`);
+      if (response.status !== 201) throw new Error(`sign-in failed with HTTP status ${response.status}`);
       token = ((await response.json()) as { token: string }).token;
     });
 
     const profile = await runLoad(2000, 16, async () => {
       const response = await fetch(`${service.url}/api/v1/me`, { headers: { authorization: `Bearer ${token}` } });
-      if (response.status !== 200) throw new Error(`profile answered ${response.status}`);
+      if (response.status !== 200) throw new Error(`the profile request failed with HTTP status ${response.status}`);
       await response.arrayBuffer();
     });
 

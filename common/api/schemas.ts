@@ -63,7 +63,7 @@ export type SessionInfo = z.infer<typeof SessionInfoSchema>;
 export const SignInResponseSchema = z
   .object({
     session: SessionInfoSchema,
-    /** Only for `client: "desktop"`; the browser never sees its token. */
+    /** Only for `client: "desktop"`, so the browser never receives its token. */
     token: z.string().optional(),
   })
   .meta({ id: 'SignInResponse' });

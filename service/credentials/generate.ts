@@ -22,7 +22,7 @@ export function generatePassword(): string {
   return randomString(passwordAlphabet, 16);
 }
 
-/** An ERC of 80 random bits as four groups of four: `7KQ2-M9XD-4TPA-ZB3F`. */
+/** Generates an ERC of 80 random bits as four groups of four: `7KQ2-M9XD-4TPA-ZB3F`. */
 export function generateErc(): string {
   return Array.from({ length: 4 }, () => randomString(ercAlphabet, 4)).join('-');
 }
@@ -56,7 +56,7 @@ export function foldToAscii(name: string): string {
     .replace(/[^a-z]/g, '');
 }
 
-/** A user name candidate such as `arber.celajdukic.4821`; the caller retries on a collision. */
+/** Generates a user name candidate such as `arber.celajdukic.4821`; the caller retries on a collision. */
 export function generateUsername(givenName: string, surname: string): string {
   const given = foldToAscii(givenName).slice(0, 16) || 'holder';
   const family = foldToAscii(surname).slice(0, 24) || 'eid';

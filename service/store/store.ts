@@ -6,7 +6,7 @@ import type { SealedSigningKey } from '../credentials/signing-key';
 /**
  * The service's persistence, as domain operations. Each method that writes more than one row is
  * one transaction. The methods are async so that a PostgreSQL implementation can fill the same
- * interface; the SQLite one answers synchronously underneath.
+ * interface; the SQLite one runs synchronously underneath.
  */
 
 export interface HolderRecord {

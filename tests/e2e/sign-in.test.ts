@@ -49,7 +49,7 @@ describe('browser portal', () => {
     const context = await browser.newContext();
     const page = await context.newPage();
     const problems: string[] = [];
-    // Chromium logs every 4xx answer as a console error; those are expected here (the signed-out
+    // Chromium logs every 4xx response as a console error; those are expected here (the signed-out
     // start and the wrong password). Anything else, such as a CSP violation, is a problem.
     page.on('console', (message) => {
       if (message.type() === 'error' && !message.text().startsWith('Failed to load resource')) problems.push(message.text());
@@ -147,7 +147,7 @@ describe('public pages', () => {
 });
 
 describe('desktop bridge', () => {
-  it('signs in through the main-process handlers and keeps the token out of the page', async () => {
+  it('signs in without exposing the token', async () => {
     const holder = await service.enroll(holderNames);
     const context = await browser.newContext();
     const { session } = await installDesktopBridge(context, service.url);
@@ -160,7 +160,7 @@ describe('desktop bridge', () => {
     expect(await page.getByTestId('profile-givenName').textContent()).toBe(holderNames.givenName);
     expect(await page.getByTestId('profile-surname').textContent()).toBe(holderNames.surname);
 
-    // The desktop path signs in with client "desktop": main holds a bearer token and the
+    // The desktop path signs in with client "desktop": main keeps a bearer token and the
     // browser gets no cookie.
     expect(session.isSignedIn).toBe(true);
     expect(await context.cookies()).toEqual([]);

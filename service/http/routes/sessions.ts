@@ -28,7 +28,7 @@ export function registerSessionRoutes(app: FastifyInstance, context: ServiceCont
     await context.throttle.assertAllowed(keys);
 
     // An unknown user name runs the same argon2 verification and the same writes as a wrong
-    // password, so neither the answer nor its timing tells whether the account exists.
+    // password, so neither the response nor its timing reveals whether the account exists.
     const account = await context.store.findAccountByUsername(body.username);
     const valid = account ? await verifyPassword(account.account.passwordHash, body.password) : await verifyAgainstDummy(body.password);
     const at = context.now().toISOString();
