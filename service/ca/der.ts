@@ -70,6 +70,59 @@ export function encodeTime(date: Date): Buffer<ArrayBuffer> {
   return tlv(derTags.utcTime, Buffer.from(text, 'ascii'));
 }
 
+/** Computes the size of a DER element (tag, length, content) whose content has `contentLength` bytes. */
+export function elementSize(contentLength: number): number {
+  if (contentLength < 0x80) return contentLength + 2;
+  if (contentLength < 0x100) return contentLength + 3;
+  if (contentLength < 0x10000) return contentLength + 4;
+  if (contentLength < 0x1000000) return contentLength + 5;
+  throw new RangeError(`DER content of ${contentLength} bytes is too large: elementSize supports less than 16 MiB.`);
+}
+
+/**
+ * Writes DER into one buffer of a size the caller computed with `elementSize`. The OCSP responder
+ * writes each response this way instead of nesting `tlv` calls, which copied the content once per
+ * level and left the garbage collector many small buffers per request.
+ */
+export class DerWriter {
+  readonly bytes: Buffer;
+  #offset = 0;
+
+  constructor(size: number) {
+    // Unpooled buffers would cost an allocation each; responses are small and live until sent.
+    this.bytes = Buffer.allocUnsafe(size);
+  }
+
+  /** Writes a tag and the definite length of `contentLength` content bytes, which follow. */
+  header(tag: number, contentLength: number): this {
+    const bytes = this.bytes;
+    let offset = this.#offset;
+    bytes[offset++] = tag;
+    if (contentLength < 0x80) {
+      bytes[offset++] = contentLength;
+    } else {
+      const count = elementSize(contentLength) - contentLength - 2;
+      bytes[offset++] = 0x80 | count;
+      for (let shift = (count - 1) * 8; shift >= 0; shift -= 8) bytes[offset++] = (contentLength >>> shift) & 0xff;
+    }
+    this.#offset = offset;
+    return this;
+  }
+
+  /** Copies encoded bytes. */
+  raw(part: Uint8Array): this {
+    this.bytes.set(part, this.#offset);
+    this.#offset += part.length;
+    return this;
+  }
+
+  /** The written bytes; throws when they do not fill the buffer, which means a size was computed wrong. */
+  finish(): Buffer {
+    if (this.#offset !== this.bytes.length) throw new DerError(`Wrote ${this.#offset} of ${this.bytes.length} DER bytes.`);
+    return this.bytes;
+  }
+}
+
 export interface DerElement {
   tag: number;
   /** Offset of the tag byte. */

@@ -69,6 +69,7 @@ export async function revokeCertificate(context: ServiceContext, options: Revoke
     { certificateId: certificate.id, serialNumber: certificate.serialNumber, revokedAt, reason, reasonCode: revocationReasonCodes[reason] },
     options.afterStep,
   );
+  statusServiceFor(context).certificateStatusChanged();
 
   await context.store.appendAudit({
     at: revokedAt,

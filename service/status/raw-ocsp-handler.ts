@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 import { EidError } from '../../common/errors';
 import type { Logger } from '../log/logger';
-import { maxOcspRequestBytes, ocspErrorResponse, ocspResponseStatus } from './ocsp';
+import { malformedRequestResponse, maxOcspRequestBytes, ocspErrorResponse, ocspResponseStatus } from './ocsp';
 import type { StatusService } from './status-service';
 
 /**
@@ -31,7 +31,6 @@ const errorHeaders = {
   'x-content-type-options': 'nosniff',
 };
 
-const malformedRequestResponse = Buffer.from(ocspErrorResponse(ocspResponseStatus.malformedRequest));
 const internalErrorResponse = Buffer.from(ocspErrorResponse(ocspResponseStatus.internalError));
 
 /**
@@ -53,15 +52,31 @@ export function createRawOcspHandler(status: StatusService, logger: Logger): Raw
     response.end(body);
   };
 
+  const sendInternalError = (request: IncomingMessage, response: ServerResponse, error: unknown): void => {
+    // OCSP clients parse an internalError response but not a JSON error body.
+    logger.error({ err: error, method: request.method, url: request.url }, 'OCSP request failed');
+    sendOcspResponse(response, internalErrorResponse);
+  };
+
   const signAndSend = (request: IncomingMessage, response: ServerResponse, der: Uint8Array): void => {
-    status.respondToOcsp(der).then(
-      (responseDer) => sendOcspResponse(response, responseDer),
-      (error: unknown) => {
-        // OCSP clients parse an internalError response but not a JSON error body.
-        logger.error({ err: error, method: request.method, url: request.url }, 'OCSP request failed');
-        sendOcspResponse(response, internalErrorResponse);
-      },
-    );
+    const responder = status.loadedOcspResponder;
+    if (responder === undefined) {
+      // Before the first request the status service loads the responder.
+      status.respondToOcsp(der).then(
+        (responseDer) => sendOcspResponse(response, responseDer),
+        (error: unknown) => sendInternalError(request, response, error),
+      );
+      return;
+    }
+    // Once it is loaded, a response is signed and sent without a promise in between.
+    let responseDer: Uint8Array;
+    try {
+      responseDer = responder.respond(der);
+    } catch (error) {
+      sendInternalError(request, response, error);
+      return;
+    }
+    sendOcspResponse(response, responseDer);
   };
 
   return (request, response) => {

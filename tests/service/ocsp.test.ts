@@ -3,7 +3,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import type { EnrollmentResult } from '../../common/api/schemas';
+import { revokeCertificate } from '../../service/revocation/revoke';
 import { parseCommonOcspRequest, parseOcspRequestWithPkijs } from '../../service/status/ocsp';
+import { generationCheckIntervalMs } from '../../service/status/status-service';
 import { fetchBytes, revokeThroughApi, signInToken, writePkiFiles, type PkiFiles } from '../helpers/certificate-status';
 import { run } from '../helpers/processes';
 import { request, startTestService, type TestService } from '../helpers/service';
@@ -174,5 +176,30 @@ describe('OCSP responder', () => {
       expect(after.stdout).toMatch(/Revocation Time: \w{3} +\d+ \d\d:\d\d:\d\d \d{4} GMT/);
       expect(after.stdout + after.stderr).toContain('Response verify OK');
     }
+  });
+
+  it('reports revocations from another process', async () => {
+    const other = await service.enroll({ givenName: 'Besa', surname: 'Krasniqi' });
+    const otherFiles = await writePkiFiles(service, other.certificatePem);
+    const query = () =>
+      run('openssl', ['ocsp', '-issuer', otherFiles.issuing, '-cert', otherFiles.holder, '-url', `${service.url}/pki/ocsp`, '-CAfile', otherFiles.root]);
+    // The first response puts the certificate's status in the running service's cache.
+    expect((await query()).stdout).toContain(`${otherFiles.holder}: good`);
+
+    // A second context stands for `eid-service` commands run beside the service.
+    const context = await service.openContext();
+    try {
+      const account = (await context.store.findAccountByUsername(other.username))!;
+      await revokeCertificate(context, { certificate: account.certificate, reason: 'superseded', actor: 'test' });
+    } finally {
+      await context.store.close();
+    }
+
+    // The service reads the revocation generation again once generationCheckIntervalMs has passed.
+    await new Promise((resolve) => setTimeout(resolve, generationCheckIntervalMs + 50));
+    const after = await query();
+    expect(after.code, after.stderr).toBe(0);
+    expect(after.stdout).toContain(`${otherFiles.holder}: revoked`);
+    expect(after.stdout).toContain('Reason: superseded');
   });
 });
