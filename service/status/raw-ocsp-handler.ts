@@ -41,9 +41,25 @@ const internalErrorResponse = Buffer.from(ocspErrorResponse(ocspResponseStatus.i
 export type RawOcspHandler = (request: IncomingMessage, response: ServerResponse) => boolean;
 
 export function createRawOcspHandler(status: StatusService, logger: Logger): RawOcspHandler {
+  // Responses are written after the event loop has read every request that was ready, rather
+  // than one at a time between signatures. A write on loopback wakes the client's process, and
+  // when the responses of one turn leave together, the client takes them in one wake-up and sends
+  // its next requests together. In bench/ocsp.ts this cut the responder's CPU time per request by
+  // about a third, and raised throughput by as much.
+  let unsent: Array<[ServerResponse, Uint8Array]> = [];
+  const sendUnsent = (): void => {
+    const batch = unsent;
+    unsent = [];
+    for (const [response, der] of batch) {
+      // A client that disconnected while its response waited has nothing to receive it.
+      if (response.destroyed) continue;
+      response.writeHead(200, { ...ocspHeaders, 'content-length': der.length });
+      response.end(der);
+    }
+  };
   const sendOcspResponse = (response: ServerResponse, der: Uint8Array): void => {
-    response.writeHead(200, { ...ocspHeaders, 'content-length': der.length });
-    response.end(der);
+    if (unsent.length === 0) setImmediate(sendUnsent);
+    unsent.push([response, der]);
   };
 
   const sendError = (response: ServerResponse, error: EidError): void => {
