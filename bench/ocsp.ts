@@ -21,7 +21,8 @@ import { runLoad, type LoadResult } from './load';
  */
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const requestsPerTarget = 20_000;
+const requestsPerTarget = 40_000;
+const warmUpRequests = 5_000;
 const concurrency = 16;
 const distinctRequests = 200;
 
@@ -87,7 +88,7 @@ async function measure(port: number, requests: Buffer[]): Promise<LoadResult> {
     // 0x0a 0x01 0x00: responseStatus successful, right after the outer SEQUENCE header.
     if (response.length < 5 || response.includes(Buffer.from([0x0a, 0x01, 0x00])) === false) throw new Error('unsuccessful OCSP response');
   };
-  await runLoad(500, concurrency, operation);
+  await runLoad(warmUpRequests, concurrency, operation);
   return runLoad(requestsPerTarget, concurrency, operation);
 }
 
@@ -168,7 +169,7 @@ async function main(): Promise<void> {
 
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     console.log(`Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-    console.log(`Load: ${requestsPerTarget} POST requests per target after 500 warm-up requests, ${concurrency} in flight, keep-alive, ${distinctRequests} distinct requests with nonces`);
+    console.log(`Load: ${requestsPerTarget} POST requests per target after ${warmUpRequests} warm-up requests, ${concurrency} in flight, keep-alive, ${distinctRequests} distinct requests with nonces`);
     console.log('');
     console.log('| OCSP target | requests | per second | p50 ms | p99 ms |');
     console.log('| --- | --- | --- | --- | --- |');
