@@ -21,7 +21,9 @@ Commands:
   public-key  Print the device public key (PEM)
             --state FILE
   sign      Sign the SHA-256 of a file with the certificate key, authorised by the device and the PIN
-            --state FILE --service URL --serial SERIAL --pin PIN --in FILE
+            --state FILE --service URL --serial SERIAL --in FILE
+            --pin PIN | --pin-stdin   the PIN, or read it from the first line of stdin, which
+                                      keeps it out of the process list and shell history
             [--out FILE]        where to write the DER signature (default: FILE.sig)
   activate  Connect this device as the certificate's wallet (or migrate to it)
             --state FILE --service URL --activation ID --code CODE --phone +383...
@@ -93,11 +95,25 @@ function init(values: Record<string, string | boolean | undefined>): number {
   return 0;
 }
 
+async function readPin(values: Record<string, string | boolean | undefined>): Promise<string> {
+  if (values['pin-stdin'] !== true) return required(values, 'pin');
+  if (values.pin !== undefined) throw new UsageError('Give the PIN either with --pin or with --pin-stdin, not both.');
+
+  let text = '';
+  for await (const chunk of process.stdin) {
+    text += String(chunk);
+    if (text.includes('\n')) break;
+  }
+  const pin = text.split(/\r?\n/, 1)[0]!;
+  if (pin === '') throw new UsageError('--pin-stdin read no PIN. Write the PIN as the first line of stdin.');
+  return pin;
+}
+
 async function signFile(values: Record<string, string | boolean | undefined>): Promise<number> {
   const state = readState(required(values, 'state'));
   const client = serviceClient(required(values, 'service'));
   const credentialID = required(values, 'serial').toLowerCase();
-  const pin = required(values, 'pin');
+  const pin = await readPin(values);
   const input = required(values, 'in');
   const output = typeof values.out === 'string' ? values.out : `${input}.sig`;
 
@@ -151,6 +167,7 @@ export async function main(argv: string[]): Promise<number> {
         service: { type: 'string' },
         serial: { type: 'string' },
         pin: { type: 'string' },
+        'pin-stdin': { type: 'boolean' },
         in: { type: 'string' },
         out: { type: 'string' },
         activation: { type: 'string' },

@@ -62,8 +62,8 @@ export async function walletSign(
 }
 
 /** Runs the wallet simulator, the package's `eid-wallet` bin. */
-export function runWallet(args: string[]): Promise<CommandResult> {
-  return run(process.execPath, ['bin/eid-wallet.js', ...args]);
+export function runWallet(args: string[], input?: string): Promise<CommandResult> {
+  return run(process.execPath, ['bin/eid-wallet.js', ...args], { input });
 }
 
 /** Runs the service CLI, the package's `eid-service` bin. */

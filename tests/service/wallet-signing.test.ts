@@ -78,6 +78,30 @@ describe('wallet signatures with the simulator', () => {
     expect(await opensslVerifies(publicKeyFile, `${input}.other`, output)).toBe(false);
   });
 
+  it('reads the PIN from stdin', async () => {
+    const { state, holder, publicKeyFile } = await enrollWithSimulator('stdin');
+    const input = path.join(workDir, 'stdin.txt');
+    await writeFile(input, 'Kontratë me PIN nga stdin\n');
+    const common = ['sign', '--state', state, '--service', service.url, '--serial', holder.serial, '--in', input, '--out', `${input}.sig`];
+
+    const signed = await runWallet([...common, '--pin-stdin'], `${holder.pin}\n`);
+    expect(signed.stderr).toBe('');
+    expect(signed.code).toBe(0);
+    expect(await opensslVerifies(publicKeyFile, input, `${input}.sig`)).toBe(true);
+
+    const wrong = await runWallet([...common, '--pin-stdin'], '592046\n');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stderr).toContain('WRONG_PIN');
+
+    const empty = await runWallet([...common, '--pin-stdin'], '');
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('--pin-stdin read no PIN');
+
+    const both = await runWallet([...common, '--pin-stdin', '--pin', holder.pin], `${holder.pin}\n`);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('not both');
+  });
+
   it('accepts only the new PIN after a change', async () => {
     const { state, holder, publicKeyFile } = await enrollWithSimulator('changed');
     const token = await signIn(service, holder);
