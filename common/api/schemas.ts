@@ -11,6 +11,7 @@ import {
   phoneNumberPattern,
 } from '../domain';
 import { errorCodes } from '../errors';
+import { contractLanguages } from './contracts';
 
 /**
  * Request and response schemas of the service API. The service validates with them, the OpenAPI
@@ -134,6 +135,9 @@ export type ChangePasswordResponse = z.infer<typeof ChangePasswordResponseSchema
 
 export const HealthSchema = z.object({ status: z.literal('ok'), version: z.string() }).meta({ id: 'Health' });
 
+/** The holder's language for the contract and the emails. Enrollment defaults to Albanian (sq). */
+const HolderLanguageSchema = z.enum(contractLanguages);
+
 export const EnrollmentRequestSchema = z
   .object({
     kind: z.literal('digital-id'),
@@ -147,6 +151,7 @@ export const EnrollmentRequestSchema = z
     birthCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
     birthCity: z.string().trim().min(1).max(64).optional(),
     pin: z.string().optional(),
+    language: HolderLanguageSchema.optional(),
   })
   .strict()
   // The certificate's CN is "given name surname", and RFC 5280 limits a CN to 64 characters.
@@ -176,6 +181,7 @@ export const DigitalSealEnrollmentRequestSchema = z
     birthCountry: z.string().regex(/^[A-Z]{2}$/).optional(),
     birthCity: z.string().trim().min(1).max(64).optional(),
     pin: z.string().optional(),
+    language: HolderLanguageSchema.optional(),
   })
   .strict()
   .meta({ id: 'DigitalSealEnrollmentRequest' });

@@ -24,6 +24,7 @@ export async function runEnroll(args: string[]): Promise<number> {
       'birth-country': { type: 'string' },
       'birth-city': { type: 'string' },
       pin: { type: 'string' },
+      language: { type: 'string' },
       'wallet-device-key': { type: 'string' },
       'business-name': { type: 'string' },
       'business-number': { type: 'string' },
@@ -64,6 +65,7 @@ export async function runEnroll(args: string[]): Promise<number> {
       birthCountry: values['birth-country'],
       birthCity: values['birth-city'],
       pin: values.pin,
+      language: values.language as 'sq' | 'sr-Latn' | 'en' | undefined,
     };
     const result =
       values.kind === 'digital-seal'

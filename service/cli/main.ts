@@ -30,6 +30,8 @@ Commands:
            --given-name G --surname S --email E --phone +383...
            [--gender F|M] [--birth-date YYYY-MM-DD] [--birth-country XK] [--birth-city C]
            [--pin P]                   PIN to set (default: generated)
+           [--language sq|sr-Latn|en]  language of the contract and the holder's
+                                       emails (default sq)
            [--wallet-device-key FILE]  bind the wallet whose device public key (PEM, as
                                        printed by "eid-wallet init") is in FILE
            [--json]                    print one JSON object on stdout

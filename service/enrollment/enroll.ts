@@ -8,6 +8,7 @@ import {
   type EnrollmentRequest,
   type EnrollmentResult,
 } from '../../common/api/schemas';
+import { contractLanguages, type ContractLanguage } from '../../common/api/contracts';
 import { checkPin, type CertificateKind } from '../../common/domain';
 import { EidError } from '../../common/errors';
 import { hashPassword } from '../auth/passwords';
@@ -45,6 +46,8 @@ type HolderData = Omit<NewEnrollment['holder'], 'language' | 'createdAt'>;
 interface CertificateEnrollment {
   kind: CertificateKind;
   holder: HolderData;
+  /** The language of the contract, and of the holder's emails when the holder is new. */
+  language: ContractLanguage;
   pin: string | undefined;
   /** The two parts of the generated user name, such as the given name and the surname. */
   usernameParts: [string, string];
@@ -77,14 +80,14 @@ async function enrollCertificate(context: ServiceContext, enrollment: Certificat
   const sealedKey = await sealSigningKey({ pkcs8, pin, puk, pepper: context.secrets.credentialPepper, serialNumberHex: issued.serialNumberHex });
   let contract: NewContract;
   try {
-    contract = await createEnrollmentContract(context, { language: 'sq', kind: enrollment.kind, holder: enrollment.holder, business: enrollment.business, issued, pkcs8 });
+    contract = await createEnrollmentContract(context, { language: enrollment.language, kind: enrollment.kind, holder: enrollment.holder, business: enrollment.business, issued, pkcs8 });
   } finally {
     pkcs8.fill(0);
   }
 
   const now = context.now().toISOString();
   await context.store.insertEnrollment({
-    holder: { ...enrollment.holder, language: 'sq', createdAt: now },
+    holder: { ...enrollment.holder, language: enrollment.language, createdAt: now },
     contract,
     walletDevice: enrollment.walletDevice,
     certificate: {
@@ -156,6 +159,7 @@ export async function enrollDigitalId(
     {
       kind: 'digital-id',
       holder: holderData(request),
+      language: request.language ?? 'sq',
       pin: request.pin,
       walletDevice,
       usernameParts: [request.givenName, request.surname],
@@ -175,6 +179,10 @@ export async function enrollDigitalId(
     },
     actor,
   );
+}
+
+function storedLanguage(language: string | undefined): ContractLanguage {
+  return contractLanguages.find((known) => known === language) ?? 'sq';
 }
 
 const sameText = (a: string, b: string) => a.normalize('NFC') === b.normalize('NFC');
@@ -213,6 +221,8 @@ export async function enrollDigitalSeal(
     {
       kind: 'digital-seal',
       holder: holderData(request),
+      // Without a language in the request, an enrolled holder's seal uses the holder's stored language.
+      language: request.language ?? storedLanguage(existing?.language),
       pin: request.pin,
       // NOTE: seal user names join the holder's given name and the business name, such as
       // arber.dritashpk.4821, so that a holder of several seals can tell the accounts apart.

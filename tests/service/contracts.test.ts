@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 import { checkContractSignature } from '../../service/contracts/verify';
 import { run } from '../helpers/processes';
-import { request, startTestService, type TestService } from '../helpers/service';
+import { holderRequest, request, startTestService, type TestService } from '../helpers/service';
 
 let service: TestService;
 let workDir: string;
@@ -136,6 +136,23 @@ describe('contract at enrollment', () => {
     expect((await run('pdftoppm', ['-png', '-r', '60', file, pngPrefix])).code).toBe(0);
     const pages = (await readdir(workDir)).filter((name) => name.startsWith(`names-${contract.id}-`) && name.endsWith('.png'));
     expect(pages).toHaveLength(3);
+  });
+
+  it.each([
+    { language: 'sr-Latn', title: 'Ugovor o korišćenju kvalifikovanog sertifikata', signedBy: 'Potpisao/la:' },
+    { language: 'en', title: 'Contract on the use of a qualified certificate', signedBy: 'Signed by:' },
+  ])('is written in the holder language $language', async ({ language, title, signedBy }) => {
+    const { token, contract } = await enrollWithContract({ ...accentedNames, language });
+    expect(contract.language).toBe(language);
+    const file = await writeTemp(`language-${contract.id}.pdf`, (await downloadPdf(token, contract.id)).bytes);
+
+    const text = await run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+    expect(text.stdout).toContain(title);
+    expect(text.stdout).toContain(`${signedBy} ${accentedNames.givenName}`);
+    expect(text.stdout).not.toContain('Nënshkruar nga:');
+
+    const check = await request(service, 'GET', `/api/v1/contracts/${contract.id}/verification`, { token });
+    expect(check.body.verdict).toBe('valid');
   });
 
   it('is accepted by pdfsig with the holder as signer', async () => {
@@ -325,5 +342,21 @@ describe('digital seal contract', () => {
     const check = await request(service, 'GET', `/api/v1/contracts/${contract.id}/verification`, { token });
     expect(check.body.verdict).toBe('valid');
     expect(check.body.serial).toBe(seal.serial);
+  });
+
+  it('writes a seal contract in the stored holder language', async () => {
+    const holder = holderRequest({ language: 'en' });
+    await service.enroll(holder);
+    const { language: _language, kind: _kind, ...sameHolder } = holder;
+    const seal = await service.enrollSeal({ ...sameHolder, businessName: 'Dritë Shpk' });
+    const token = await signIn(seal);
+    const contract = (await request(service, 'GET', '/api/v1/contracts', { token })).body.contracts[0];
+    expect(contract.language).toBe('en');
+
+    const file = await writeTemp(`seal-en-${contract.id}.pdf`, (await downloadPdf(token, contract.id)).bytes);
+    const text = await run('pdftotext', ['-enc', 'UTF-8', file, '-']);
+    expect(text.stdout).toContain('Contract on the use of a qualified certificate');
+    expect(text.stdout).toContain('Dritë Shpk');
+    expect(text.stdout).toContain('Digital seal:');
   });
 });

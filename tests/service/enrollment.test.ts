@@ -140,6 +140,15 @@ describe('eid-service enroll', () => {
     expect(result.stderr).toContain('INVALID_PERSONAL_NUMBER');
   });
 
+  it('reports an unsupported --language', async () => {
+    const before = rowCounts();
+    const result = await cli(['enroll', '--data', service.dataDir, ...holderArgs('3344556688'), '--language', 'de', '--json']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain('--language (VALIDATION_FAILED)');
+    expect(rowCounts()).toEqual(before);
+  });
+
   it('requires --data', async () => {
     const result = await cli(['enroll', ...holderArgs('3344556677')]);
     expect(result.code).toBe(2);

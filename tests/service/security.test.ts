@@ -81,6 +81,17 @@ describe('security state', () => {
 });
 
 describe('PIN change', () => {
+  it.each([
+    { language: 'sr-Latn' as const, subject: 'PIN vašeg sertifikata je promenjen' },
+    { language: 'en' as const, subject: 'The PIN of your certificate was changed' },
+  ])('emails the holder in $language', async ({ language, subject }) => {
+    const email = `pin.change.${language.toLowerCase()}@example.org`;
+    const { holder, token } = await enrolled({ email, language });
+    const response = await api(token, 'POST', '/api/v1/security/pin', { currentPin: holder.pin, newPin: '730518' });
+    expect(response.status).toBe(200);
+    expect((await smtp.waitFor(email)).subject).toBe(subject);
+  });
+
   it('changes the PIN, emails the holder without the PIN, and audits', async () => {
     const { holder, token } = await enrolled({ email: 'pin.change@example.org' });
     const before = await credentialRow(holder.serial);
