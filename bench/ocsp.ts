@@ -142,6 +142,13 @@ async function main(): Promise<void> {
       await runCommand('openssl', ['ocsp', '-issuer', files.issuing, '-serial', `0x${serials[number % serials.length]}`, '-reqout', file]);
       requests.push(await readFile(file));
     }
+    // Requests without a nonce, as clients of the RFC 5019 profile send them: one per certificate.
+    const requestsWithoutNonce: Buffer[] = [];
+    for (const [number, serial] of serials.entries()) {
+      const file = path.join(work, `request-without-nonce-${number}.der`);
+      await runCommand('openssl', ['ocsp', '-issuer', files.issuing, '-serial', `0x${serial}`, '-no_nonce', '-reqout', file]);
+      requestsWithoutNonce.push(await readFile(file));
+    }
 
     const opensslPort = await freePort();
     const openssl = spawn(
@@ -165,20 +172,27 @@ async function main(): Promise<void> {
       ['eID service POST /pki/ocsp (parse, status lookup, ECDSA P-256 signature per request)', await measure(servicePort, requests)],
       ['openssl ocsp -index … -port (OpenSSL 3, one process)', await measure(opensslPort, requests)],
       [`bare Fastify route, fixed ${sample.length}-byte response`, await measure(barePort, requests)],
+      ['eID service, requests without a nonce (a response is reused within its second)', await measure(servicePort, requestsWithoutNonce)],
+      ['openssl ocsp -index … -port, requests without a nonce', await measure(opensslPort, requestsWithoutNonce)],
     ];
 
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     console.log(`Machine: ${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
-    console.log(`Load: ${requestsPerTarget} POST requests per target after ${warmUpRequests} warm-up requests, ${concurrency} in flight, keep-alive, ${distinctRequests} distinct requests with nonces`);
+    console.log(
+      `Load: ${requestsPerTarget} POST requests per target after ${warmUpRequests} warm-up requests, ${concurrency} in flight, keep-alive; ${distinctRequests} distinct requests with nonces, or ${serials.length} without`,
+    );
     console.log('');
     console.log('| OCSP target | requests | per second | p50 ms | p99 ms |');
     console.log('| --- | --- | --- | --- | --- |');
     for (const [name, result] of results) {
       console.log(`| ${name} | ${result.requests} | ${result.perSecond.toFixed(1)} | ${result.p50Ms.toFixed(2)} | ${result.p99Ms.toFixed(2)} |`);
     }
-    const [ours, theirs, ceiling] = results.map(([, result]) => result.perSecond);
+    const [ours, theirs, ceiling, oursWithoutNonce, theirsWithoutNonce] = results.map(([, result]) => result.perSecond);
     console.log('');
-    console.log(`Service vs openssl: ${(ours! / theirs!).toFixed(2)}×; service vs bare route: ${((ours! / ceiling!) * 100).toFixed(0)} %`);
+    console.log(`With nonces: service vs openssl ${(ours! / theirs!).toFixed(2)}×, service vs bare route ${((ours! / ceiling!) * 100).toFixed(0)} %`);
+    console.log(
+      `Without nonces: service vs openssl ${(oursWithoutNonce! / theirsWithoutNonce!).toFixed(2)}×, service vs bare route ${((oursWithoutNonce! / ceiling!) * 100).toFixed(0)} %`,
+    );
   } finally {
     agent.destroy();
     for (const child of children) child.kill();

@@ -4,13 +4,14 @@ import * as pkijs from 'pkijs';
 
 import { bytesOf, contentOf, derTags, DerWriter, elementSize, encodeGeneralizedTime, readChildren, readElement, tlv, type DerElement } from '../ca/der';
 import type { OcspResponderIdentity } from '../ca/ocsp-responder';
+import { OcspResponseCache } from './ocsp-response-cache';
 import type * as x509 from '../ca/x509';
 import type { CertificateStatusRecord } from './status-store';
 
 /**
  * An OCSP responder (RFC 6960) for the certificates of one issuing CA. Requests of the common
  * shape are read directly from the DER, and all others with pkijs. Responses are encoded here,
- * because their layout is fixed and each one is signed anew (the nonce differs every time).
+ * because their layout is fixed and a response to a request with a nonce is signed anew every time.
  */
 
 /** OCSPResponseStatus values (RFC 6960 section 4.2.1). */
@@ -274,6 +275,7 @@ export class OcspResponder {
   #encodedTimes: EncodedTimes | undefined;
   /** The encoded RevokedInfo of each status record the lookup returned; the lookup caches its records. */
   readonly #revokedStatuses = new WeakMap<CertificateStatusRecord, Uint8Array>();
+  readonly #responsesWithoutNonce = new OcspResponseCache();
 
   constructor(options: OcspResponderOptions) {
     this.#options = options;
@@ -296,7 +298,20 @@ export class OcspResponder {
       if (error instanceof MalformedOcspRequestError) return malformedRequestResponse;
       throw error;
     }
-    const responseData = this.#responseData(request);
+    const times = this.#times();
+    const statuses = request.certIds.map((certId) => this.#certStatus(certId));
+    if (request.nonce !== null) return this.#sign(request, times, statuses);
+
+    const key = request.certIds.map((certId) => Buffer.from(certId.der.buffer, certId.der.byteOffset, certId.der.length).toString('latin1')).join('');
+    const cached = this.#responsesWithoutNonce.get(times.second, key, statuses);
+    if (cached !== undefined) return cached;
+    const response = this.#sign(request, times, statuses);
+    this.#responsesWithoutNonce.set(times.second, key, statuses, response);
+    return response;
+  }
+
+  #sign(request: ParsedOcspRequest, times: EncodedTimes, statuses: readonly Uint8Array[]): Uint8Array {
+    const responseData = this.#responseData(request, times, statuses);
     // node:crypto signs synchronously in DER. Signing in a worker thread was tried and measured
     // slower on the benchmark machine, because the messages cost more CPU than the signature they moved.
     const signature = sign('sha256', responseData, { key: this.#options.signingKey, dsaEncoding: 'der' });
@@ -304,10 +319,7 @@ export class OcspResponder {
   }
 
   /** The ResponseData of a response to `request`, the part that is signed. */
-  #responseData(request: ParsedOcspRequest): Buffer {
-    const { producedAt, nextUpdate } = this.#times();
-    const statuses = request.certIds.map((certId) => this.#certStatus(certId));
-
+  #responseData(request: ParsedOcspRequest, { producedAt, nextUpdate }: EncodedTimes, statuses: readonly Uint8Array[]): Buffer {
     // Sizes first, innermost out, so that each structure is written once into a buffer of its size.
     const singleLengths = request.certIds.map((certId, index) => certId.der.length + statuses[index]!.length + producedAt.length + nextUpdate.length);
     const responsesLength = singleLengths.reduce((sum, length) => sum + elementSize(length), 0);

@@ -7,7 +7,7 @@ import type { StatusService } from './status-service';
 
 /**
  * The OCSP responder on plain node:http, in front of Fastify. Relying parties query it for every
- * signature they check, and each response is signed anew because of the nonce. Skipping Fastify's
+ * signature they check, and a response to a request with a nonce is signed anew. Skipping Fastify's
  * routing, body parser and reply hooks (security headers, cookies) raised throughput by about 20 %
  * in bench/ocsp.ts (docs/benchmarks.md). Each response is one `writeHead` and one `end`, with the
  * status codes, error bodies and headers that the Fastify routes sent.

@@ -186,7 +186,7 @@ describe('OCSP responder', () => {
     // The first response puts the certificate's status in the running service's cache.
     expect((await query()).stdout).toContain(`${otherFiles.holder}: good`);
 
-    // A second context stands for `eid-service` commands run beside the service.
+    // A second context plays the part of an `eid-service` command run beside the service.
     const context = await service.openContext();
     try {
       const account = (await context.store.findAccountByUsername(other.username))!;
@@ -201,5 +201,61 @@ describe('OCSP responder', () => {
     expect(after.code, after.stderr).toBe(0);
     expect(after.stdout).toContain(`${otherFiles.holder}: revoked`);
     expect(after.stdout).toContain('Reason: superseded');
+  });
+});
+
+describe('OCSP responses without a nonce', () => {
+  // A stopped clock keeps every response in one second, the span a response without a nonce is reused for.
+  const stoppedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+  let frozen: TestService;
+  let frozenHolder: EnrollmentResult;
+  let frozenFiles: PkiFiles;
+
+  beforeAll(async () => {
+    frozen = await startTestService({ now: () => stoppedAt });
+    frozenHolder = await frozen.enroll({ givenName: 'Vjosa', surname: 'Berisha' });
+    frozenFiles = await writePkiFiles(frozen, frozenHolder.certificatePem);
+  });
+
+  afterAll(async () => {
+    await frozen?.close();
+  });
+
+  async function post(requestFile: string): Promise<Buffer> {
+    const body = await readFile(requestFile);
+    return Buffer.from(await fetchBytes(frozen, '/pki/ocsp', { method: 'POST', headers: { 'content-type': 'application/ocsp-request' }, body }));
+  }
+
+  async function statusIn(requestFile: string, response: Buffer): Promise<string> {
+    const responseFile = path.join(frozenFiles.dir, `response-${Math.random().toString(36).slice(2)}.der`);
+    await writeFile(responseFile, response);
+    const result = await run('openssl', ['ocsp', '-reqin', requestFile, '-respin', responseFile, '-CAfile', frozenFiles.root, '-verify_other', frozenFiles.issuing, '-resp_text']);
+    expect(result.stdout + result.stderr).toContain('Response verify OK');
+    return /Cert Status: (\w+)/.exec(result.stdout)?.[1] ?? result.stdout;
+  }
+
+  async function writeFrozenRequest(name: string, ...extra: string[]): Promise<string> {
+    const file = path.join(frozenFiles.dir, name);
+    const result = await run('openssl', ['ocsp', '-issuer', frozenFiles.issuing, ...extra, '-cert', frozenFiles.holder, '-reqout', file]);
+    expect(result.code, result.stderr).toBe(0);
+    return file;
+  }
+
+  it('reuses the response within its second until the status changes', async () => {
+    const withoutNonce = await writeFrozenRequest('no-nonce.der', '-no_nonce');
+    const first = await post(withoutNonce);
+    // ECDSA signatures are randomised, so equal bytes mean the same signed response.
+    expect((await post(withoutNonce)).equals(first)).toBe(true);
+    expect(await statusIn(withoutNonce, first)).toBe('good');
+
+    const withNonce = await writeFrozenRequest('nonce.der');
+    expect((await post(withNonce)).equals(await post(withNonce))).toBe(false);
+
+    const token = await signInToken(frozen, frozenHolder);
+    expect((await revokeThroughApi(frozen, token, frozenHolder.erc, 'keyCompromise')).status).toBe(200);
+    const afterRevocation = await post(withoutNonce);
+    expect(afterRevocation.equals(first)).toBe(false);
+    expect(await statusIn(withoutNonce, afterRevocation)).toBe('revoked');
+    expect((await post(withoutNonce)).equals(afterRevocation)).toBe(true);
   });
 });
