@@ -12,10 +12,12 @@ import { createDeviceKey } from '../helpers/wallet';
 import { SmsSink } from '../peers/sms-sink';
 
 const portalDir = process.env.EID_PORTAL_DIR ?? path.join(repositoryRoot, 'dist/renderer');
-const albanian = JSON.parse(readFileSync(path.join(repositoryRoot, 'renderer/src/locales/identity/sq.json'), 'utf8')) as {
-  identity: { status: Record<string, string> };
-  errors: Record<string, string>;
-};
+type IdentityTexts = { identity: { status: Record<string, string> }; errors: Record<string, string> };
+const identityTexts = (language: string) =>
+  JSON.parse(readFileSync(path.join(repositoryRoot, `renderer/src/locales/identity/${language}.json`), 'utf8')) as IdentityTexts;
+const albanian = identityTexts('sq');
+const english = identityTexts('en');
+const albanianWallet = JSON.parse(readFileSync(path.join(repositoryRoot, 'renderer/src/locales/wallet/sq.json'), 'utf8')) as { wallet: { revoked: string } };
 
 const holderNames = { givenName: 'Ëlira Çiçek', surname: 'Čolić-Đukić Šaž' };
 
@@ -100,13 +102,25 @@ describe('identity management in the browser portal', () => {
     expect(p7bText.stdout).toContain('CN = Kosovo eID Demo Issuing CA');
     expect(p7bText.stdout.match(/subject=/g)).toHaveLength(3);
 
-    // A wrong ERC is shown at its field and revokes nothing.
+    // The page asks for the word of its own language; another language's word revokes nothing.
     await page.getByTestId('revoke-reason').selectOption('keyCompromise');
+    await page.getByTestId('revoke-erc').fill(holder.erc);
+    await page.getByTestId('revoke-confirmation').fill('REVOKE');
+    await page.getByTestId('revoke-submit').click();
+    await expect.poll(() => page.locator('#revoke-confirmation-error').textContent()).toBe(albanian.errors.REVOCATION_NOT_CONFIRMED);
+    expect(await page.getByTestId('identity-status').textContent()).toContain(albanian.identity.status.active);
+
+    // A wrong ERC is shown at its field and revokes nothing.
     await page.getByTestId('revoke-erc').fill('AAAA-BBBB-CCCC-DDDD');
     await page.getByTestId('revoke-confirmation').fill('REVOKO');
     await page.getByTestId('revoke-submit').click();
     await expect.poll(() => page.locator('#revoke-erc-error').textContent()).toBe(albanian.errors.WRONG_ERC);
     expect(await page.getByTestId('identity-status').textContent()).toContain(albanian.identity.status.active);
+
+    // The field error follows a change of language, then the page goes back to Albanian.
+    await page.getByTestId('language').selectOption('en');
+    await expect.poll(() => page.locator('#revoke-erc-error').textContent()).toBe(english.errors.WRONG_ERC);
+    await page.getByTestId('language').selectOption('sq');
 
     await page.getByTestId('revoke-erc').fill(holder.erc);
     await page.getByTestId('revoke-submit').click();
@@ -114,6 +128,10 @@ describe('identity management in the browser portal', () => {
     await page.getByTestId('revoke-success').waitFor();
     expect(await page.getByTestId('identity-status').textContent()).toContain(albanian.identity.status.revoked);
     expect(await page.getByTestId('danger-zone').count()).toBe(0);
+    // Without a reload, the wallet card no longer offers to connect a wallet.
+    await page.getByTestId('wallet-revoked').waitFor();
+    expect(await page.getByTestId('wallet-revoked').textContent()).toBe(albanianWallet.wallet.revoked);
+    expect(await page.getByTestId('wallet-start').count()).toBe(0);
 
     const receipt = await download(page, 'download-receipt', dir);
     // The file name follows the page's language, not the service's English Content-Disposition name.
