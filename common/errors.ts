@@ -44,6 +44,7 @@ export const errorCatalogue = {
   CERTIFICATE_NOT_REVOKED: { status: 409, message: 'This certificate is not revoked, so there is no revocation receipt.' },
   UNSUPPORTED_DOWNLOAD_FORMAT: { status: 400, message: 'The download format must be one of: pem, der, chain-pem, p7b.' },
   OCSP_REQUEST_TOO_LARGE: { status: 413, message: 'The OCSP request is too large.' },
+  UNSUPPORTED_OCSP_MEDIA_TYPE: { status: 415, message: 'An OCSP request must be sent with Content-Type: application/ocsp-request.' },
   INVALID_PUK: { status: 400, message: 'The PUK must have exactly 8 digits.' },
   WEAK_PIN: { status: 400, message: 'The new PIN is too easy to guess: it must not be one digit repeated, an ascending or descending run, or a part of the personal number.' },
   PIN_UNCHANGED: { status: 400, message: 'The new PIN must differ from the current one.' },

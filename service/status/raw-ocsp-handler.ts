@@ -123,7 +123,7 @@ export function createRawOcspHandler(status: StatusService, logger: Logger): Raw
 
     const contentType = (request.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
     if (contentType !== ocspRequestType) {
-      sendError(response, new EidError('UNSUPPORTED_MEDIA_TYPE'));
+      sendError(response, new EidError('UNSUPPORTED_OCSP_MEDIA_TYPE'));
       return;
     }
     if (declaredLength !== undefined && declaredLength > maxOcspRequestBytes) {

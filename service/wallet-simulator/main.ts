@@ -96,7 +96,10 @@ function init(values: Record<string, string | boolean | undefined>): number {
 }
 
 async function readPin(values: Record<string, string | boolean | undefined>): Promise<string> {
-  if (values['pin-stdin'] !== true) return required(values, 'pin');
+  if (values['pin-stdin'] !== true) {
+    if (typeof values.pin !== 'string' || values.pin === '') throw new UsageError('--pin PIN or --pin-stdin is required.');
+    return values.pin;
+  }
   if (values.pin !== undefined) throw new UsageError('Give the PIN either with --pin or with --pin-stdin, not both.');
 
   let text = '';

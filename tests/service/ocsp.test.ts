@@ -157,7 +157,8 @@ describe('OCSP responder', () => {
   it('rejects a POST that is not an OCSP request type', async () => {
     const response = await request(service, 'POST', '/pki/ocsp', { body: { hello: 'world' } });
     expect(response.status).toBe(415);
-    expect(response.body.error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    expect(response.body.error.code).toBe('UNSUPPORTED_OCSP_MEDIA_TYPE');
+    expect(response.body.error.message).toContain('application/ocsp-request');
   });
 
   it('answers revoked with time and reason after a revocation', async () => {

@@ -97,6 +97,10 @@ describe('wallet signatures with the simulator', () => {
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('--pin-stdin read no PIN');
 
+    const neither = await runWallet(common);
+    expect(neither.code).toBe(2);
+    expect(neither.stderr).toContain('--pin PIN or --pin-stdin is required.');
+
     const both = await runWallet([...common, '--pin-stdin', '--pin', holder.pin], `${holder.pin}\n`);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('not both');
