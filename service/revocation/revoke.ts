@@ -8,6 +8,8 @@ import type { ServiceContext } from '../context';
 import { open } from '../credentials/aead';
 import { normaliseErc } from '../credentials/generate';
 import { ercAssociatedData } from '../enrollment/enroll';
+import { securityStore } from '../security/credential-guard';
+import { notifyHolder } from '../security/emails';
 import { statusServiceFor } from '../status/status-service';
 import type { CertificateRecord } from '../store/store';
 import { SqliteRevocationStore, type RevocationStep } from './revocation-store';
@@ -91,6 +93,16 @@ export async function publishRevocation(context: ServiceContext): Promise<void> 
   }
 }
 
+/** Emails the holder that the certificate was revoked. A failure is logged, not raised, because the revocation has committed. */
+export async function notifyRevocation(context: ServiceContext, certificateId: number): Promise<void> {
+  try {
+    const owner = await securityStore(context).findOwnerByCertificateId(certificateId);
+    if (owner) await notifyHolder(context, owner, 'certificate-revoked');
+  } catch (error) {
+    context.logger.error({ err: error, certificateId }, 'the revocation email was not sent');
+  }
+}
+
 export interface EmergencyRevocationInput {
   personalNumber: string;
   username: string;
@@ -117,16 +129,16 @@ export async function emergencyRevocation(context: ServiceContext, input: Emerge
   const ercValid = await ercMatches(context, certificate, input.erc);
   const matched = account !== null && account.holder.personalNumber === input.personalNumber && account.certificate.kind === 'digital-id' && ercValid;
 
-  let revoked = false;
+  let revokedCertificateId: number | null = null;
   if (matched && account.certificate.status === 'active') {
     try {
       await revokeCertificate(context, { certificate: account.certificate, reason: input.reason, actor: `emergency:${account.account.username}` });
-      revoked = true;
+      revokedCertificateId = account.certificate.id;
     } catch (error) {
       if (!(error instanceof EidError && error.code === 'CERTIFICATE_ALREADY_REVOKED')) throw error;
     }
   }
-  if (!revoked) {
+  if (revokedCertificateId === null) {
     await context.store.appendAudit({
       at: context.now().toISOString(),
       event: 'emergency-revocation-rejected',
@@ -136,8 +148,12 @@ export async function emergencyRevocation(context: ServiceContext, input: Emerge
     });
   }
 
-  // Published in the background: signing a large CRL would make a match slower than a mismatch.
-  if (revoked) void publishRevocation(context);
+  // Published and emailed in the background: signing a large CRL or waiting for the mail server
+  // would make a match slower than a mismatch.
+  if (revokedCertificateId !== null) {
+    void publishRevocation(context);
+    void notifyRevocation(context, revokedCertificateId);
+  }
   const remaining = emergencyResponseMs - (Date.now() - started);
   if (remaining > 0) await sleep(remaining);
 }

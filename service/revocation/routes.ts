@@ -9,7 +9,7 @@ import type { ServiceContext } from '../context';
 import { defineRoute } from '../http/define-route';
 import type { AccountContext } from '../store/store';
 import { renderRevocationReceipt } from './receipt';
-import { emergencyRevocation, ercMatches, ercThrottle, ercThrottleKey, publishRevocation, revokeCertificate } from './revoke';
+import { emergencyRevocation, ercMatches, ercThrottle, ercThrottleKey, notifyRevocation, publishRevocation, revokeCertificate } from './revoke';
 
 interface DecodedCertificate {
   subject: string;
@@ -120,6 +120,7 @@ export function registerRevocationRoutes(app: FastifyInstance, context: ServiceC
     await context.throttle.clear(key);
     const result = await revokeCertificate(context, { certificate: auth.certificate, reason: body.reason, actor: `holder:${auth.account.username}` });
     await publishRevocation(context);
+    await notifyRevocation(context, auth.certificate.id);
     return result;
   });
 

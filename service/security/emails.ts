@@ -14,7 +14,8 @@ export type SecurityEmailEvent =
   | 'puk-blocked'
   | 'erc-revealed'
   | 'wallet-connected'
-  | 'wallet-migrated';
+  | 'wallet-migrated'
+  | 'certificate-revoked';
 
 type Language = 'sq' | 'sr-Latn' | 'en';
 
@@ -24,6 +25,8 @@ interface Texts {
   greeting: (name: string) => string;
   when: (time: string) => string;
   notYou: string;
+  /** The advice after a revocation, which cannot be undone, in place of `notYou`. */
+  notYouRevoked: string;
   signature: string;
 }
 
@@ -38,6 +41,7 @@ const texts: Record<Language, Texts> = {
       'erc-revealed': 'Kodi ERC u shfaq në portal',
       'wallet-connected': 'Një portofol u lidh me certifikatën tuaj',
       'wallet-migrated': 'Portofoli i certifikatës suaj u zhvendos në një pajisje tjetër',
+      'certificate-revoked': 'Certifikata juaj u revokua',
     },
     body: {
       'pin-changed': 'PIN-i i certifikatës suaj u ndryshua. PIN-i i vjetër nuk autorizon më nënshkrime.',
@@ -49,10 +53,12 @@ const texts: Record<Language, Texts> = {
       'erc-revealed': 'Kodi i emergjencës për rikuperim (ERC) u shfaq përsëri në portal pas fjalëkalimit.',
       'wallet-connected': 'Një pajisje e re u lidh si portofol i certifikatës suaj dhe tani mund të autorizojë nënshkrime.',
       'wallet-migrated': 'Portofoli u zhvendos në një pajisje të re. Pajisja e vjetër nuk mund të autorizojë më nënshkrime.',
+      'certificate-revoked': 'Certifikata juaj u revokua. Ajo nuk mund të nënshkruajë më, dhe revokimi nuk mund të zhbëhet. Mund të hyni ende në portal për të parë dhe shkarkuar certifikatën, kontratën dhe dëftesën e revokimit.',
     },
     greeting: (name) => `Përshëndetje, ${name}!`,
     when: (time) => `Koha: ${time} (UTC).`,
     notYou: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe, nëse është nevoja, revokoni certifikatën me ERC-në.',
+    notYouRevoked: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe paraqituni në një zyrë për një certifikatë të re.',
     signature: 'eID Self-Service',
   },
   'sr-Latn': {
@@ -65,6 +71,7 @@ const texts: Record<Language, Texts> = {
       'erc-revealed': 'ERC kod je prikazan u portalu',
       'wallet-connected': 'Novčanik je povezan sa vašim sertifikatom',
       'wallet-migrated': 'Novčanik vašeg sertifikata je premešten na drugi uređaj',
+      'certificate-revoked': 'Vaš sertifikat je opozvan',
     },
     body: {
       'pin-changed': 'PIN vašeg sertifikata je promenjen. Stari PIN više ne odobrava potpise.',
@@ -76,10 +83,12 @@ const texts: Record<Language, Texts> = {
       'erc-revealed': 'Kod za hitni oporavak (ERC) je ponovo prikazan u portalu nakon lozinke.',
       'wallet-connected': 'Novi uređaj je povezan kao novčanik vašeg sertifikata i sada može da odobrava potpise.',
       'wallet-migrated': 'Novčanik je premešten na novi uređaj. Stari uređaj više ne može da odobrava potpise.',
+      'certificate-revoked': 'Vaš sertifikat je opozvan. Njime se više ne može potpisivati, a opoziv se ne može poništiti. I dalje se možete prijaviti na portal da biste videli i preuzeli sertifikat, ugovor i potvrdu o opozivu.',
     },
     greeting: (name) => `Poštovani/a ${name},`,
     when: (time) => `Vreme: ${time} (UTC).`,
     notYou: 'Ako to niste bili vi, odmah promenite lozinku i, ako je potrebno, opozovite sertifikat pomoću ERC koda.',
+    notYouRevoked: 'Ako to niste bili vi, odmah promenite lozinku i obratite se kancelariji radi novog sertifikata.',
     signature: 'eID Self-Service',
   },
   en: {
@@ -92,6 +101,7 @@ const texts: Record<Language, Texts> = {
       'erc-revealed': 'Your ERC was shown in the portal',
       'wallet-connected': 'A wallet was connected to your certificate',
       'wallet-migrated': 'The wallet of your certificate moved to another device',
+      'certificate-revoked': 'Your certificate was revoked',
     },
     body: {
       'pin-changed': 'The PIN of your certificate was changed. The old PIN no longer authorises signatures.',
@@ -103,10 +113,12 @@ const texts: Record<Language, Texts> = {
       'erc-revealed': 'Your Emergency Recovery Code (ERC) was shown again in the portal after your password.',
       'wallet-connected': 'A new device was connected as the wallet of your certificate and can now authorise signatures.',
       'wallet-migrated': 'The wallet moved to a new device. The old device can no longer authorise signatures.',
+      'certificate-revoked': 'Your certificate was revoked. It can no longer sign, and the revocation cannot be undone. You can still sign in to the portal to view and download the certificate, the contract and the revocation receipt.',
     },
     greeting: (name) => `Hello ${name},`,
     when: (time) => `Time: ${time} (UTC).`,
     notYou: 'If this was not you, change your password at once and, if needed, revoke the certificate with your ERC.',
+    notYouRevoked: 'If this was not you, change your password at once and go to an office for a new certificate.',
     signature: 'eID Self-Service',
   },
 };
@@ -124,7 +136,8 @@ export function buildSecurityEmail(event: SecurityEmailEvent, holder: Credential
   const t = texts[languageOf(holder.language)];
   const name = `${holder.givenName} ${holder.surname}`;
   const time = at.toISOString().replace('T', ' ').slice(0, 16);
-  const paragraphs = [t.greeting(name), t.body[event], t.when(time), t.notYou, t.signature];
+  const advice = event === 'certificate-revoked' ? t.notYouRevoked : t.notYou;
+  const paragraphs = [t.greeting(name), t.body[event], t.when(time), advice, t.signature];
   return {
     subject: t.subject[event],
     text: `${paragraphs.join('\n\n')}\n`,

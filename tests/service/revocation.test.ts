@@ -54,14 +54,28 @@ async function revocationState(serial: string): Promise<RevocationState> {
 }
 
 const holderName = { givenName: 'Ëlira Çiçek', surname: 'Čolić-Đukić Šaž' };
+const revokedSubject = 'Certifikata juaj u revokua';
+
+/** Returns the subjects of the emails to `email` in the outbox, where they stay without an SMTP server. */
+async function emailSubjects(email: string): Promise<string[]> {
+  const context = await service.openContext();
+  try {
+    const rows = context.store.database.prepare(`SELECT subject FROM outbox WHERE recipient = ? AND channel = 'email'`).all(email) as Array<{ subject: string }>;
+    return rows.map((row) => row.subject);
+  } finally {
+    await context.store.close();
+  }
+}
 
 describe('revocation', () => {
   it('revokes certificate, CRL, OCSP and wallet together', async () => {
     const device = createDeviceKey();
-    const holder = await enrollWithWallet(service, device, holderName);
+    const email = 'revoked.holder@example.org';
+    const holder = await enrollWithWallet(service, device, { ...holderName, email });
     const token = await signInToken(service, holder);
     const before = await revocationState(holder.serial);
     expect(before).toMatchObject({ status: 'active', crlEntries: 0, activeDevices: 1 });
+    expect(await emailSubjects(email)).not.toContain(revokedSubject);
 
     const response = await revokeThroughApi(service, token, holder.erc.toLowerCase(), 'keyCompromise');
     expect(response.status).toBe(200);
@@ -77,6 +91,7 @@ describe('revocation', () => {
       ocspGeneration: before.ocspGeneration + 1,
       activeDevices: 0,
     });
+    expect(await emailSubjects(email)).toContain(revokedSubject);
 
     const signature = await walletSign(service, { device, serial: holder.serial, pin: holder.pin, hashes: [sha256Base64('document')] });
     expect(signature.status).toBeGreaterThanOrEqual(400);
@@ -260,7 +275,8 @@ describe('revocation', () => {
 
     it('answers the same for wrong details and changes nothing', async () => {
       const personalNumber = uniquePersonalNumber();
-      const holder = await service.enroll({ personalNumber });
+      const email = 'emergency.mismatch@example.org';
+      const holder = await service.enroll({ personalNumber, email });
       const before = await revocationState(holder.serial);
 
       const attempts = [
@@ -274,15 +290,19 @@ describe('revocation', () => {
         expect(response.body).toEqual({ status: 'received' });
       }
       expect(await revocationState(holder.serial)).toEqual(before);
+      expect(await emailSubjects(email)).not.toContain(revokedSubject);
     });
 
     it('revokes when personal number, user name and ERC match', async () => {
       const personalNumber = uniquePersonalNumber();
-      const holder = await service.enroll({ personalNumber });
+      const email = 'emergency.match@example.org';
+      const holder = await service.enroll({ personalNumber, email });
       const response = await request(service, 'POST', path, { body: { personalNumber, username: holder.username, erc: holder.erc } });
       expect(response.status).toBe(202);
       expect(response.body).toEqual({ status: 'received' });
       expect(await revocationState(holder.serial)).toMatchObject({ status: 'revoked', revocationReason: 'keyCompromise', crlEntries: 1 });
+      // The email is sent after the response, so that its timing does not reveal a match.
+      await expect.poll(() => emailSubjects(email)).toContain(revokedSubject);
     });
 
     it('throttles attempts per personal number', async () => {
