@@ -19,13 +19,14 @@ export interface RevocationReceiptData {
 const fontDirectory = path.join(path.dirname(createRequire(import.meta.url).resolve('dejavu-fonts-ttf/package.json')), 'ttf');
 let fonts: { regular: Buffer; bold: Buffer } | undefined;
 
-// The receipt is in Albanian and English, the languages of the platform's own documents.
+// The receipt is in Albanian, Serbian (Latin) and English, the portal's languages, so one
+// document serves every holder and every office that reads it.
 const reasonLabels: Record<RevocationReason, string> = {
-  unspecified: 'Pa arsye të specifikuar / Unspecified',
-  keyCompromise: 'Çelësi i komprometuar / Key compromise',
-  affiliationChanged: 'Ndryshim i të dhënave / Affiliation changed',
-  superseded: 'I zëvendësuar / Superseded',
-  cessationOfOperation: 'Ndërprerje e përdorimit / Cessation of operation',
+  unspecified: 'Pa arsye të specifikuar / Bez navedenog razloga / Unspecified',
+  keyCompromise: 'Çelësi i komprometuar / Kompromitovan ključ / Key compromise',
+  affiliationChanged: 'Ndryshim i të dhënave / Promena podataka / Affiliation changed',
+  superseded: 'I zëvendësuar / Zamenjen / Superseded',
+  cessationOfOperation: 'Ndërprerje e përdorimit / Prestanak korišćenja / Cessation of operation',
 };
 
 function formatUtc(iso: string): string {
@@ -43,7 +44,7 @@ export async function renderRevocationReceipt(data: RevocationReceiptData): Prom
 
   const document = await PDFDocument.create();
   document.registerFontkit(fontkit);
-  document.setTitle('Dëftesë e revokimit / Revocation receipt');
+  document.setTitle('Dëftesë e revokimit / Potvrda o opozivu / Revocation receipt');
   document.setCreator('eID Self-Service');
   document.setCreationDate(new Date(data.revokedAt));
   const regular = await document.embedFont(fonts.regular, { subset: true });
@@ -57,15 +58,18 @@ export async function renderRevocationReceipt(data: RevocationReceiptData): Prom
 
   page.drawText('Dëftesë e revokimit të certifikatës', { x: margin, y, size: 18, font: bold, color: textColour });
   y -= 22;
-  page.drawText('Certificate revocation receipt', { x: margin, y, size: 12, font: regular, color: textColour });
-  y -= 40;
+  for (const subtitle of ['Potvrda o opozivu sertifikata', 'Certificate revocation receipt']) {
+    page.drawText(subtitle, { x: margin, y, size: 12, font: regular, color: textColour });
+    y -= 17;
+  }
+  y -= 23;
 
   const rows: Array<[string, string]> = [
-    ['Mbajtësi / Holder', data.holderName],
-    ['Numri serik / Serial number', data.serialNumber],
-    ['Revokuar më / Revoked at', formatUtc(data.revokedAt)],
-    ['Arsyeja / Reason', reasonLabels[data.reason]],
-    ['Lëshuesi / Issuer', data.issuer],
+    ['Mbajtësi / Imalac / Holder', data.holderName],
+    ['Numri serik / Serijski broj / Serial number', data.serialNumber],
+    ['Revokuar më / Opozvan / Revoked at', formatUtc(data.revokedAt)],
+    ['Arsyeja / Razlog / Reason', reasonLabels[data.reason]],
+    ['Lëshuesi / Izdavalac / Issuer', data.issuer],
   ];
   for (const [label, value] of rows) {
     page.drawText(label, { x: margin, y, size: 10, font: bold, color: textColour });
@@ -77,6 +81,7 @@ export async function renderRevocationReceipt(data: RevocationReceiptData): Prom
   y -= 10;
   for (const line of [
     'Revokimi është i pakthyeshëm. Certifikata nuk mund të përdoret më për nënshkrim.',
+    'Opoziv je nepovratan. Sertifikat se više ne može koristiti za potpisivanje.',
     'The revocation is irreversible. The certificate can no longer be used for signing.',
   ]) {
     page.drawText(line, { x: margin, y, size: 9.5, font: regular, color: textColour });

@@ -130,7 +130,8 @@ describe('revocation', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toContain(`${holderName.givenName} ${holderName.surname}`);
     expect(text.stdout).toContain(holder.serial);
-    expect(text.stdout).toContain('Affiliation changed');
+    for (const part of ['Ndryshim i të dhënave', 'Promena podataka', 'Affiliation changed']) expect(text.stdout).toContain(part);
+    for (const title of ['Dëftesë e revokimit të certifikatës', 'Potvrda o opozivu sertifikata', 'Certificate revocation receipt']) expect(text.stdout).toContain(title);
     const at = new Date(revoked.body.revokedAt);
     expect(text.stdout).toContain(`${String(at.getUTCHours()).padStart(2, '0')}:${String(at.getUTCMinutes()).padStart(2, '0')}:${String(at.getUTCSeconds()).padStart(2, '0')} UTC`);
   });
