@@ -77,6 +77,10 @@ describe('User information in the browser portal', () => {
 
     expect(await text(page, 'security-pin-tries')).toBe('3 prova të mbetura');
     expect(await text(page, 'security-puk-tries')).toBe('10 prova të mbetura');
+    // The tries left stand apart from the state badge before them.
+    const badge = (await page.getByTestId('security-pin-state').boundingBox())!;
+    const tries = (await page.getByTestId('security-pin-tries').boundingBox())!;
+    expect(tries.x - (badge.x + badge.width)).toBeGreaterThanOrEqual(4);
     // The policy is on screen before typing and is read out with the new PIN field.
     expect(await page.locator('#pin-policy').textContent()).toContain('nga 6 deri në 8 shifra');
     expect(await page.locator('#pin-form-newPin').getAttribute('aria-describedby')).toContain('pin-policy');
