@@ -1,3 +1,4 @@
+import type { CertificateKind } from '../../common/domain';
 import type { ServiceContext } from '../context';
 import type { CredentialOwner } from './security-store';
 
@@ -19,10 +20,15 @@ export type SecurityEmailEvent =
 
 type Language = 'sq' | 'sr-Latn' | 'en';
 
+/** The certificate and holder an email is about. */
+type EmailedOwner = Pick<CredentialOwner, 'certificateId' | 'serialNumber' | 'kind' | 'businessName' | 'holder'>;
+
 interface Texts {
   subject: Record<SecurityEmailEvent, string>;
   body: Record<SecurityEmailEvent, string>;
   greeting: (name: string) => string;
+  /** Names the certificate, so that a holder of a digital ID and seals can tell which one changed. */
+  certificate: (kind: CertificateKind, serialNumber: string, businessName: string | null) => string;
   when: (time: string) => string;
   notYou: string;
   /** The advice after a revocation, which cannot be undone, in place of `notYou`. */
@@ -56,6 +62,8 @@ const texts: Record<Language, Texts> = {
       'certificate-revoked': 'Certifikata juaj u revokua. Ajo nuk mund të nënshkruajë më, dhe revokimi nuk mund të zhbëhet. Mund të hyni ende në portal për të parë dhe shkarkuar certifikatën, kontratën dhe dëftesën e revokimit.',
     },
     greeting: (name) => `Përshëndetje, ${name}!`,
+    certificate: (kind, serialNumber, businessName) =>
+      kind === 'digital-seal' ? `Certifikata: vula digjitale e ${businessName ?? ''}, nr. serik ${serialNumber}.` : `Certifikata: ID digjitale, nr. serik ${serialNumber}.`,
     when: (time) => `Koha: ${time} (UTC).`,
     notYou: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe, nëse është nevoja, revokoni certifikatën me ERC-në.',
     notYouRevoked: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe paraqituni në një zyrë për një certifikatë të re.',
@@ -86,6 +94,8 @@ const texts: Record<Language, Texts> = {
       'certificate-revoked': 'Vaš sertifikat je opozvan. Njime se više ne može potpisivati, a opoziv se ne može poništiti. I dalje se možete prijaviti na portal da biste videli i preuzeli sertifikat, ugovor i potvrdu o opozivu.',
     },
     greeting: (name) => `Poštovani/a ${name},`,
+    certificate: (kind, serialNumber, businessName) =>
+      kind === 'digital-seal' ? `Sertifikat: digitalni pečat ${businessName ?? ''}, serijski broj ${serialNumber}.` : `Sertifikat: digitalna lična karta, serijski broj ${serialNumber}.`,
     when: (time) => `Vreme: ${time} (UTC).`,
     notYou: 'Ako to niste bili vi, odmah promenite lozinku i, ako je potrebno, opozovite sertifikat pomoću ERC koda.',
     notYouRevoked: 'Ako to niste bili vi, odmah promenite lozinku i obratite se kancelariji radi novog sertifikata.',
@@ -116,6 +126,8 @@ const texts: Record<Language, Texts> = {
       'certificate-revoked': 'Your certificate was revoked. It can no longer sign, and the revocation cannot be undone. You can still sign in to the portal to view and download the certificate, the contract and the revocation receipt.',
     },
     greeting: (name) => `Hello ${name},`,
+    certificate: (kind, serialNumber, businessName) =>
+      kind === 'digital-seal' ? `Certificate: the digital seal of ${businessName ?? ''}, serial number ${serialNumber}.` : `Certificate: the digital ID, serial number ${serialNumber}.`,
     when: (time) => `Time: ${time} (UTC).`,
     notYou: 'If this was not you, change your password at once and, if needed, revoke the certificate with your ERC.',
     notYouRevoked: 'If this was not you, change your password at once and go to an office for a new certificate.',
@@ -132,12 +144,14 @@ function languageOf(language: string): Language {
 }
 
 /** Builds the subject, plain text and HTML of one security email in the holder's language. */
-export function buildSecurityEmail(event: SecurityEmailEvent, holder: CredentialOwner['holder'], at: Date) {
+export function buildSecurityEmail(event: SecurityEmailEvent, owner: EmailedOwner, at: Date) {
+  const { holder } = owner;
   const t = texts[languageOf(holder.language)];
   const name = `${holder.givenName} ${holder.surname}`;
   const time = at.toISOString().replace('T', ' ').slice(0, 16);
   const advice = event === 'certificate-revoked' ? t.notYouRevoked : t.notYou;
-  const paragraphs = [t.greeting(name), t.body[event], t.when(time), advice, t.signature];
+  const certificate = t.certificate(owner.kind, owner.serialNumber, owner.businessName);
+  const paragraphs = [t.greeting(name), t.body[event], certificate, t.when(time), advice, t.signature];
   return {
     subject: t.subject[event],
     text: `${paragraphs.join('\n\n')}\n`,
@@ -149,8 +163,8 @@ export function buildSecurityEmail(event: SecurityEmailEvent, holder: Credential
  * Emails the holder about a security event. The change it reports is already committed, so a
  * failed delivery is logged (the message stays in the outbox) and does not fail the request.
  */
-export async function notifyHolder(context: ServiceContext, owner: Pick<CredentialOwner, 'certificateId' | 'holder'>, event: SecurityEmailEvent): Promise<void> {
-  const message = buildSecurityEmail(event, owner.holder, context.now());
+export async function notifyHolder(context: ServiceContext, owner: EmailedOwner, event: SecurityEmailEvent): Promise<void> {
+  const message = buildSecurityEmail(event, owner, context.now());
   try {
     await context.notifier.sendEmail({ to: owner.holder.email, ...message });
   } catch (error) {

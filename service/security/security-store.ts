@@ -1,4 +1,4 @@
-import type { CertificateStatus } from '../../common/domain';
+import type { CertificateKind, CertificateStatus } from '../../common/domain';
 import type { SealedSigningKey, Secret } from '../credentials/signing-key';
 import type { SqliteStore } from '../store/sqlite-store';
 import type { AuditEventInput, HolderRecord } from '../store/store';
@@ -19,6 +19,9 @@ export interface CredentialOwner {
   certificateId: number;
   serialNumber: string;
   status: CertificateStatus;
+  kind: CertificateKind;
+  /** The business of a digital seal; null for a digital ID. */
+  businessName: string | null;
   holder: Pick<HolderRecord, 'givenName' | 'surname' | 'email' | 'phoneNumber' | 'language' | 'personalNumber'>;
   pinTriesLeft: number;
   pukTriesLeft: number;
@@ -78,7 +81,7 @@ export class SqliteSecurityStore implements SecurityStore {
   #owner(where: string, value: unknown): CredentialOwner | null {
     const row = this.#store.database
       .prepare(
-        `SELECT c.id AS certificate_id, c.serial_number, c.status, h.given_name, h.surname, h.email, h.phone_number, h.language,
+        `SELECT c.id AS certificate_id, c.serial_number, c.status, c.kind, c.business_name, h.given_name, h.surname, h.email, h.phone_number, h.language,
            h.personal_number, cr.pin_tries_left, cr.puk_tries_left
          FROM certificates c
          JOIN holders h ON h.id = c.holder_id
@@ -91,6 +94,8 @@ export class SqliteSecurityStore implements SecurityStore {
       certificateId: row.certificate_id as number,
       serialNumber: row.serial_number as string,
       status: row.status as CertificateStatus,
+      kind: row.kind as CertificateKind,
+      businessName: (row.business_name as string | null) ?? null,
       holder: {
         givenName: row.given_name as string,
         surname: row.surname as string,

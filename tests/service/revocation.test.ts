@@ -56,15 +56,21 @@ async function revocationState(serial: string): Promise<RevocationState> {
 const holderName = { givenName: 'Ëlira Çiçek', surname: 'Čolić-Đukić Šaž' };
 const revokedSubject = 'Certifikata juaj u revokua';
 
-/** Returns the subjects of the emails to `email` in the outbox, where they stay without an SMTP server. */
-async function emailSubjects(email: string): Promise<string[]> {
+/** Returns the emails to `email` in the outbox, where they stay without an SMTP server. */
+async function emailsTo(email: string): Promise<Array<{ subject: string; text: string }>> {
   const context = await service.openContext();
   try {
-    const rows = context.store.database.prepare(`SELECT subject FROM outbox WHERE recipient = ? AND channel = 'email'`).all(email) as Array<{ subject: string }>;
-    return rows.map((row) => row.subject);
+    return context.store.database.prepare(`SELECT subject, body_text AS text FROM outbox WHERE recipient = ? AND channel = 'email'`).all(email) as Array<{
+      subject: string;
+      text: string;
+    }>;
   } finally {
     await context.store.close();
   }
+}
+
+async function emailSubjects(email: string): Promise<string[]> {
+  return (await emailsTo(email)).map((message) => message.subject);
 }
 
 describe('revocation', () => {
@@ -91,7 +97,8 @@ describe('revocation', () => {
       ocspGeneration: before.ocspGeneration + 1,
       activeDevices: 0,
     });
-    expect(await emailSubjects(email)).toContain(revokedSubject);
+    const notice = (await emailsTo(email)).find((message) => message.subject === revokedSubject);
+    expect(notice?.text).toContain(`Certifikata: ID digjitale, nr. serik ${holder.serial}.`);
 
     const signature = await walletSign(service, { device, serial: holder.serial, pin: holder.pin, hashes: [sha256Base64('document')] });
     expect(signature.status).toBeGreaterThanOrEqual(400);
@@ -110,6 +117,16 @@ describe('revocation', () => {
     const download = await fetch(`${service.url}/api/v1/certificate/download?format=pem`, { headers: { authorization: `Bearer ${again}` } });
     expect(download.status).toBe(200);
     expect(await download.text()).toBe(holder.certificatePem);
+  });
+
+  it('names the revoked seal in the email', async () => {
+    const email = 'seal.holder@example.org';
+    const seal = await service.enrollSeal({ email, businessName: 'Ilir Trade SH.P.K.' });
+    const token = await signInToken(service, seal);
+    expect((await revokeThroughApi(service, token, seal.erc, 'cessationOfOperation')).status).toBe(200);
+
+    const notice = (await emailsTo(email)).find((message) => message.subject === revokedSubject);
+    expect(notice?.text).toContain(`Certifikata: vula digjitale e Ilir Trade SH.P.K., nr. serik ${seal.serial}.`);
   });
 
   it('issues a revocation receipt with serial, time, reason and the holder name', async () => {
