@@ -37,7 +37,9 @@ const valuePatterns: Array<[RegExp, string]> = [
   [/(eid_session=)[^;\s]+/g, '$1[redacted]'],
   // Phone numbers before personal numbers: an E.164 number may contain 10 digits in a row.
   [/\+\d[\d ]{7,17}\d/g, '[phone]'],
-  [/(?<!\d)\d{10}(?!\d)/g, '[personal-number]'],
+  // Not inside a longer run of letters and digits, so hex values such as certificate serial
+  // numbers keep their decimal runs.
+  [/(?<![0-9A-Za-z])\d{10}(?![0-9A-Za-z])/g, '[personal-number]'],
   [/[^\s@"'<>]+@[^\s@"'<>]+\.[A-Za-z]{2,}/g, '[email]'],
 ];
 

@@ -30,6 +30,13 @@ describe('redact', () => {
     expect(output).not.toContain('arber@example.org');
   });
 
+  it('keeps serial numbers whole', () => {
+    const serial = '6394225828cd8c0ee41b81d201d474cf';
+    expect(redact(`revoked ${serial}`)).toBe(`revoked ${serial}`);
+    expect(redact({ serialNumber: serial })).toEqual({ serialNumber: serial });
+    expect(redact('subject PNOXK-1176001727')).toBe('subject PNOXK-[personal-number]');
+  });
+
   it('survives cycles and errors', () => {
     const cyclic: Record<string, unknown> = { name: 'x' };
     cyclic.self = cyclic;
