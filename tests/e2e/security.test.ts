@@ -81,6 +81,9 @@ describe('User information in the browser portal', () => {
     const badge = (await page.getByTestId('security-pin-state').boundingBox())!;
     const tries = (await page.getByTestId('security-pin-tries').boundingBox())!;
     expect(tries.x - (badge.x + badge.width)).toBeGreaterThanOrEqual(4);
+    // innerText follows the rendering, which drops the spaces at the edges of the badge's box.
+    const pinRow = await page.getByTestId('security-pin-state').locator('xpath=..').innerText();
+    expect(pinRow.replace(/\s+/g, ' ').trim()).toMatch(/\S 3 prova të mbetura$/);
     // The policy is on screen before typing and is read out with the new PIN field.
     expect(await page.locator('#pin-policy').textContent()).toContain('nga 6 deri në 8 shifra');
     expect(await page.locator('#pin-form-newPin').getAttribute('aria-describedby')).toContain('pin-policy');
