@@ -77,9 +77,12 @@ describe('recovery does not reveal unknown accounts', () => {
     for (let measurement = 0; measurement < maxMeasurements && relativeDifference > 0.1; measurement += 1) {
       times.known = [];
       times.unknown = [];
-      // Interleaved in a random order per round, so drift in machine load hits both kinds alike.
+      // Rounds alternate between known-unknown and unknown-known, so drift in machine load hits
+      // both kinds alike and each kind follows a known request (and the work its email leaves in
+      // the service) half the time. A random order per round made the unknown request follow a
+      // known one three times in four, and measured it about 12 % slower.
       for (let round = 0; round < rounds; round += 1) {
-        const order: Array<'known' | 'unknown'> = Math.random() < 0.5 ? ['known', 'unknown'] : ['unknown', 'known'];
+        const order: Array<'known' | 'unknown'> = round % 2 === 0 ? ['known', 'unknown'] : ['unknown', 'known'];
         for (const kind of order) await send(kind, true);
       }
       const knownMedian = median(times.known);
