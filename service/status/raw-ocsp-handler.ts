@@ -62,7 +62,10 @@ export function createRawOcspHandler(status: StatusService, logger: Logger): Raw
     unsent.push([response, der]);
   };
 
-  const sendError = (response: ServerResponse, error: EidError): void => {
+  // Rejected requests are logged as the Fastify routes log them, at info with the code. Only the
+  // path is logged, because a GET carries the whole request in its URL.
+  const sendError = (request: IncomingMessage, response: ServerResponse, error: EidError): void => {
+    logger.info({ errorCode: error.code, method: request.method, path: ocspPath }, 'request rejected');
     const body = Buffer.from(JSON.stringify(error.toBody()));
     response.writeHead(error.status, { ...errorHeaders, 'content-length': body.length });
     response.end(body);
@@ -74,12 +77,22 @@ export function createRawOcspHandler(status: StatusService, logger: Logger): Raw
     sendOcspResponse(response, internalErrorResponse);
   };
 
+  const sendMalformed = (request: IncomingMessage, response: ServerResponse): void => {
+    logger.info({ ocspResponseStatus: 'malformedRequest', method: request.method, path: ocspPath }, 'request rejected');
+    sendOcspResponse(response, malformedRequestResponse);
+  };
+
+  const sendResponse = (request: IncomingMessage, response: ServerResponse, responseDer: Uint8Array): void => {
+    if (responseDer === malformedRequestResponse) sendMalformed(request, response);
+    else sendOcspResponse(response, responseDer);
+  };
+
   const signAndSend = (request: IncomingMessage, response: ServerResponse, der: Uint8Array): void => {
     const responder = status.loadedOcspResponder;
     if (responder === undefined) {
       // Before the first request the status service loads the responder.
       status.respondToOcsp(der).then(
-        (responseDer) => sendOcspResponse(response, responseDer),
+        (responseDer) => sendResponse(request, response, responseDer),
         (error: unknown) => sendInternalError(request, response, error),
       );
       return;
@@ -92,7 +105,7 @@ export function createRawOcspHandler(status: StatusService, logger: Logger): Raw
       sendInternalError(request, response, error);
       return;
     }
-    sendOcspResponse(response, responseDer);
+    sendResponse(request, response, responseDer);
   };
 
   return (request, response) => {
@@ -117,17 +130,17 @@ export function createRawOcspHandler(status: StatusService, logger: Logger): Raw
     const declaredLength = lengthHeader === undefined ? undefined : Number(lengthHeader);
     // Like Fastify, a request without a body gets no content type check.
     if (declaredLength === 0 || (declaredLength === undefined && request.headers['transfer-encoding'] === undefined)) {
-      sendOcspResponse(response, malformedRequestResponse);
+      sendMalformed(request, response);
       return;
     }
 
     const contentType = (request.headers['content-type'] ?? '').split(';', 1)[0]!.trim().toLowerCase();
     if (contentType !== ocspRequestType) {
-      sendError(response, new EidError('UNSUPPORTED_OCSP_MEDIA_TYPE'));
+      sendError(request, response, new EidError('UNSUPPORTED_OCSP_MEDIA_TYPE'));
       return;
     }
     if (declaredLength !== undefined && declaredLength > maxOcspRequestBytes) {
-      sendError(response, new EidError('BODY_TOO_LARGE'));
+      sendError(request, response, new EidError('BODY_TOO_LARGE'));
       return;
     }
 
@@ -142,11 +155,11 @@ export function createRawOcspHandler(status: StatusService, logger: Logger): Raw
       // Node's server discards the rest of the body once the response has ended.
       request.off('data', onData);
       request.off('end', onEnd);
-      sendError(response, new EidError('BODY_TOO_LARGE'));
+      sendError(request, response, new EidError('BODY_TOO_LARGE'));
     };
     const onEnd = (): void => {
       const body = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, received);
-      if (body.length === 0) sendOcspResponse(response, malformedRequestResponse);
+      if (body.length === 0) sendMalformed(request, response);
       else signAndSend(request, response, body);
     };
     request.on('data', onData);
@@ -159,13 +172,13 @@ export function createRawOcspHandler(status: StatusService, logger: Logger): Raw
     // RFC 6960 appendix A.1: the path is the URL-encoded base64 of the DER request.
     const encoded = encodedPath.includes('%') ? safeDecode(encodedPath) : encodedPath;
     if (encoded.length > maxEncodedRequestLength) {
-      sendError(response, new EidError('OCSP_REQUEST_TOO_LARGE'));
+      sendError(request, response, new EidError('OCSP_REQUEST_TOO_LARGE'));
       return;
     }
 
     const normalised = encoded.replace(/-/g, '+').replace(/_/g, '/');
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(normalised)) {
-      sendOcspResponse(response, malformedRequestResponse);
+      sendMalformed(request, response);
       return;
     }
     signAndSend(request, response, Buffer.from(normalised, 'base64'));
