@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
 
+import { contractLanguages } from '../../common/api/contracts';
+import { genders } from '../../common/domain';
 import { EidError } from '../../common/errors';
 import { runEnroll } from './enroll';
 import { runOutbox } from './outbox';
@@ -73,6 +75,9 @@ export async function main(argv: string[]): Promise<number> {
 // Request fields whose command-line option is not simply the field name in kebab case.
 const optionNames: Record<string, string> = { phoneNumber: '--phone' };
 
+// Request fields that take one of a few values. The error lists them, so the fix is at hand.
+const acceptedValues: Record<string, readonly string[]> = { language: contractLanguages, gender: genders };
+
 /** Names the command-line option that sets a request field: `givenName` is `--given-name`. */
 function optionForField(path: string): string {
   return optionNames[path] ?? `--${path.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`;
@@ -81,7 +86,12 @@ function optionForField(path: string): string {
 export function reportError(error: unknown): number {
   if (error instanceof EidError) {
     if (error.fields && error.fields.length > 0) {
-      const options = error.fields.map((field) => `${optionForField(field.path)} (${field.code})`).join(', ');
+      const options = error.fields
+        .map((field) => {
+          const values = acceptedValues[field.path];
+          return `${optionForField(field.path)} (${field.code}${values ? `: one of ${values.join(', ')}` : ''})`;
+        })
+        .join(', ');
       process.stderr.write(`Error ${error.code}: invalid or missing options: ${options}. Run "eid-service --help" for the option formats.\n`);
     } else {
       process.stderr.write(`Error ${error.code}: ${error.message}\n`);

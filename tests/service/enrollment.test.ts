@@ -145,7 +145,7 @@ describe('eid-service enroll', () => {
     const result = await cli(['enroll', '--data', service.dataDir, ...holderArgs('3344556688'), '--language', 'de', '--json']);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain('--language (VALIDATION_FAILED)');
+    expect(result.stderr).toContain('--language (VALIDATION_FAILED: one of sq, sr-Latn, en)');
     expect(rowCounts()).toEqual(before);
   });
 
