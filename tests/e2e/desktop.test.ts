@@ -126,6 +126,40 @@ describe('desktop app', () => {
     await service.close();
   });
 
+  it('saves downloads through the save dialog', async () => {
+    const service = await startTestService();
+    const holder = await service.enroll({ givenName: 'Ëlira', surname: 'Çollaku' });
+    const context = await browser.newContext();
+    const { desktop } = await installDesktopBridge(context, service.url, { pageOrigin: portal.url });
+    const page = await context.newPage();
+    // The browser's own download must not happen in the desktop app.
+    const browserDownloads: string[] = [];
+    page.on('download', (download) => browserDownloads.push(download.suggestedFilename()));
+    await page.goto(`${portal.url}/`);
+    await signIn(page, holder.username, holder.password);
+
+    await page.getByTestId('nav-identity').click();
+    await page.getByTestId('download-menu').locator('summary').click();
+    await page.getByTestId('download-pem').click();
+    await expect.poll(() => desktop.savedFiles.length).toBe(1);
+    expect(desktop.savedFiles[0]!.name).toBe('Ëlira Çollaku.pem');
+    const pem = Buffer.from(desktop.savedFiles[0]!.bytes).toString('utf8');
+    expect(pem).toContain('-----BEGIN CERTIFICATE-----');
+    const serial = await run('openssl', ['x509', '-noout', '-serial'], { input: pem });
+    expect(serial.stdout.trim()).toBe(`serial=${holder.serial.toUpperCase()}`);
+
+    await page.getByTestId('nav-contracts').click();
+    await page.locator('[data-testid^="contract-open-"]').first().click();
+    await page.getByTestId('contract-download').click();
+    await expect.poll(() => desktop.savedFiles.length).toBe(2);
+    expect(desktop.savedFiles[1]!.name).toMatch(/\.pdf$/);
+    expect(Buffer.from(desktop.savedFiles[1]!.bytes).subarray(0, 5).toString('latin1')).toBe('%PDF-');
+    expect(browserDownloads).toEqual([]);
+
+    await context.close();
+    await service.close();
+  });
+
   it('opens cached data read-only after a restart', async () => {
     const service = await startTestService();
     const holder = await service.enroll();

@@ -1,6 +1,8 @@
 import { ApiClient } from '../../../common/api/client';
 import type { EidBridge } from '../../../common/bridge';
 
+import { downloadBytes } from '../download';
+
 /**
  * Creates the bridge of the browser portal: the typed HTTP client against the page's own origin.
  * The session is an httpOnly cookie, so this code never handles a token.
@@ -27,17 +29,8 @@ export function createHttpBridge(client = new ApiClient({ baseUrl: '' })): EidBr
     download(name, input = {}) {
       return client.download(name, input);
     },
-    async saveFile(bytes, suggestedName) {
-      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>]));
-      try {
-        const link = document.createElement('a');
-        link.href = url;
-        link.download = suggestedName;
-        link.click();
-      } finally {
-        // The click starts the download synchronously, so the URL can go after the next task.
-        setTimeout(() => URL.revokeObjectURL(url), 0);
-      }
+    async saveFile(bytes, suggestedName, contentType) {
+      downloadBytes(bytes, suggestedName, contentType);
       return true;
     },
   };

@@ -1,8 +1,5 @@
-/**
- * Saves bytes under a file name through the browser's download, exactly as given.
- * NOTE: the desktop app also downloads this way until it offers the system's save dialog.
- */
-export function saveFile(bytes: Uint8Array, fileName: string, contentType: string): void {
+/** Downloads bytes under a file name, exactly as given, through a Blob URL and the browser's download. */
+export function downloadBytes(bytes: Uint8Array, fileName: string, contentType = 'application/octet-stream'): void {
   const url = URL.createObjectURL(new Blob([bytes.slice()], { type: contentType }));
   const link = document.createElement('a');
   link.href = url;
