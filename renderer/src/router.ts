@@ -4,6 +4,7 @@ import { useBridge } from './bridge';
 import AppLayout from './components/AppLayout.vue';
 import { useSessionStore } from './stores/session';
 import ContractsView from './views/ContractsView.vue';
+import EmergencyRevocationView from './views/EmergencyRevocationView.vue';
 import IdentityView from './views/IdentityView.vue';
 import ProfileView from './views/ProfileView.vue';
 import SecurityView from './views/SecurityView.vue';
@@ -33,6 +34,12 @@ export function createAppRouter(): Router {
     routes: [
       { path: '/sign-in', name: 'sign-in', component: SignInView, meta: { public: true, titleKey: 'signIn.title' } },
       { path: '/lost-info', name: 'lost-info', component: LostInfoView, meta: { public: true, titleKey: 'recovery.title' } },
+      {
+        path: '/emergency-revocation',
+        name: 'emergency-revocation',
+        component: EmergencyRevocationView,
+        meta: { public: true, titleKey: 'emergency.title' },
+      },
       {
         path: '/',
         component: AppLayout,
