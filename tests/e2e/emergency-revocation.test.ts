@@ -61,6 +61,10 @@ async function openEmergency(context: BrowserContext): Promise<{ page: Page; pro
   return { page, problems, posts };
 }
 
+function focusedTestId(page: Page): Promise<string | null | undefined> {
+  return page.evaluate(() => document.activeElement?.getAttribute('data-testid'));
+}
+
 async function fill(page: Page, details: { personalNumber: string; username: string; erc: string; confirmation: string }): Promise<void> {
   await page.getByTestId('emergency-personal-number').fill(details.personalNumber);
   await page.getByTestId('emergency-username').fill(details.username);
@@ -82,6 +86,12 @@ describe('emergency revocation in the browser portal', () => {
     await page.getByTestId('emergency-submit').click();
     expect(await page.locator('#emergency-personal-number-error').textContent()).toBe('Numri personal duhet të ketë saktësisht 10 shifra.');
     expect(await page.locator('#emergency-confirmation-error').textContent()).toBe('Shkruani fjalën e konfirmimit saktësisht siç shfaqet.');
+    expect(await focusedTestId(page)).toBe('emergency-personal-number');
+
+    // Editing a field clears its problem at once. The other problems stay until they are fixed.
+    await page.getByTestId('emergency-personal-number').fill(holder.personalNumber);
+    expect(await page.locator('#emergency-personal-number-error').textContent()).toBe('');
+    expect(await page.locator('#emergency-confirmation-error').textContent()).toBe('Shkruani fjalën e konfirmimit saktësisht siç shfaqet.');
 
     expect(posts).toEqual([]);
     expect(await certificateStatus(holder.serial)).toBe('active');
@@ -94,23 +104,30 @@ describe('emergency revocation in the browser portal', () => {
     const holder = await enrollHolder();
     const context = await browser.newContext();
 
-    const wrong = await openEmergency(context);
-    await fill(wrong.page, { personalNumber: holder.personalNumber, username: holder.username, erc: 'AAAA-BBBB-CCCC-DDDD', confirmation: 'REVOKO' });
-    await wrong.page.getByTestId('emergency-submit').click();
-    await wrong.page.getByTestId('emergency-received').waitFor();
-    const wrongText = await wrong.page.getByTestId('emergency-received').textContent();
+    const { page, problems } = await openEmergency(context);
+    await fill(page, { personalNumber: holder.personalNumber, username: holder.username, erc: 'AAAA-BBBB-CCCC-DDDD', confirmation: 'REVOKO' });
+    await page.getByTestId('emergency-submit').click();
+    await page.getByTestId('emergency-received').waitFor();
+    const wrongText = await page.getByTestId('emergency-received').textContent();
+    // Focus moves to the response panel, so keyboard users continue from there.
+    await expect.poll(() => focusedTestId(page)).toBe('emergency-received');
     expect(await certificateStatus(holder.serial)).toBe('active');
 
-    const right = await openEmergency(context);
-    await fill(right.page, { personalNumber: holder.personalNumber, username: holder.username, erc: holder.erc, confirmation: 'REVOKO' });
-    await right.page.getByTestId('emergency-submit').click();
-    await right.page.getByTestId('emergency-received').waitFor();
-    expect(await right.page.getByTestId('emergency-received').textContent()).toBe(wrongText);
+    // Trying again keeps the personal number and the user name, and puts focus on the ERC.
+    await page.getByTestId('emergency-try-again').click();
+    expect(await page.getByTestId('emergency-personal-number').inputValue()).toBe(holder.personalNumber);
+    expect(await page.getByTestId('emergency-username').inputValue()).toBe(holder.username);
+    expect(await focusedTestId(page)).toBe('emergency-erc');
+    await page.getByTestId('emergency-erc').fill(holder.erc);
+    await page.getByTestId('emergency-confirmation').fill('REVOKO');
+    await page.getByTestId('emergency-submit').click();
+    await page.getByTestId('emergency-received').waitFor();
+    expect(await page.getByTestId('emergency-received').textContent()).toBe(wrongText);
     expect(await certificateStatus(holder.serial)).toBe('revoked');
 
     // The emergency revocation sends its email after the response, so that its timing reveals nothing.
     await expect.poll(() => latestEmailSubject(holder.email)).toBe('Certifikata juaj u revokua');
-    expect([...wrong.problems, ...right.problems]).toEqual([]);
+    expect(problems).toEqual([]);
     await context.close();
   });
 });
