@@ -48,8 +48,8 @@ const greetings: Record<Language, (name: string) => string> = {
 };
 
 const signature: Record<Language, string> = {
-  sq: 'eID Self-Service',
-  'sr-Latn': 'eID Self-Service',
+  sq: 'Vetëshërbimi eID',
+  'sr-Latn': 'eID samousluga',
   en: 'eID Self-Service',
 };
 
@@ -83,7 +83,7 @@ export function codeEmail(options: { to: string; name: string; language: string;
       subject: 'Kodi për rikthimin e të dhënave të certifikatës',
       paragraphs: [
         greetings.sq(options.name),
-        `Në portalin eID Self-Service u kërkua rikthimi i të dhënave: ${what}. Kodi juaj është:`,
+        `Në portalin Vetëshërbimi eID u kërkua rikthimi i të dhënave: ${what}. Kodi juaj është:`,
         `Kodi vlen ${minutes} minuta dhe përdoret vetëm një herë. Mos ia tregoni askujt: stafi i portalit nuk jua kërkon kurrë.`,
         'Nëse këtë kërkesë nuk e keni bërë ju, mos bëni asgjë: pa këtë kod nuk ndryshon asgjë. Nëse merrni shpesh email të tillë, njoftoni sportelin e ARC-së ose të ARBK-së.',
         signature.sq,
@@ -93,7 +93,7 @@ export function codeEmail(options: { to: string; name: string; language: string;
       subject: 'Kod za povraćaj podataka sertifikata',
       paragraphs: [
         greetings['sr-Latn'](options.name),
-        `Na portalu eID Self-Service zatražen je povraćaj ${what}. Vaš kod je:`,
+        `Na portalu eID samousluga zatražen je povraćaj ${what}. Vaš kod je:`,
         `Kod važi ${minutes} minuta i može se upotrebiti samo jednom. Nemojte ga nikome davati: osoblje portala ga nikada ne traži.`,
         'Ako vi niste podneli ovaj zahtev, ne morate ništa da radite: bez ovog koda ništa se ne menja. Ako često dobijate ovakve poruke, obavestite šalter ARC-a ili ARBK-a.',
         signature['sr-Latn'],
@@ -123,14 +123,14 @@ export function outcomeEmail(options: { to: string; name: string; language: stri
     switch (outcome.kind) {
       case 'usernames':
         return {
-          sq: 'Emrat e përdoruesit të certifikatave tuaja u shfaqën në portalin eID Self-Service, pas verifikimit me kodin e dërguar në këtë adresë.',
-          'sr-Latn': 'Korisnička imena vaših sertifikata prikazana su na portalu eID Self-Service, nakon provere kodom poslatim na ovu adresu.',
+          sq: 'Emrat e përdoruesit të certifikatave tuaja u shfaqën në portalin Vetëshërbimi eID, pas verifikimit me kodin e dërguar në këtë adresë.',
+          'sr-Latn': 'Korisnička imena vaših sertifikata prikazana su na portalu eID samousluga, nakon provere kodom poslatim na ovu adresu.',
           en: 'The user names of your certificates were shown in the eID Self-Service portal, after verification with the code sent to this address.',
         };
       case 'erc-shown':
         return {
-          sq: `Kodi ERC i ${certificateText('sq', outcome.certificate)} u shfaq në portalin eID Self-Service, pas verifikimit me kodin e dërguar në këtë adresë.`,
-          'sr-Latn': `ERC kod ${certificateText('sr-Latn', outcome.certificate)} prikazan je na portalu eID Self-Service, nakon provere kodom poslatim na ovu adresu.`,
+          sq: `Kodi ERC i ${certificateText('sq', outcome.certificate)} u shfaq në portalin Vetëshërbimi eID, pas verifikimit me kodin e dërguar në këtë adresë.`,
+          'sr-Latn': `ERC kod ${certificateText('sr-Latn', outcome.certificate)} prikazan je na portalu eID samousluga, nakon provere kodom poslatim na ovu adresu.`,
           en: `The ERC of ${certificateText('en', outcome.certificate)} was shown in the eID Self-Service portal, after verification with the code sent to this address.`,
         };
       case 'password-reset':

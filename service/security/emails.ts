@@ -67,7 +67,7 @@ const texts: Record<Language, Texts> = {
     when: (time) => `Koha: ${time} (UTC).`,
     notYou: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe, nëse është nevoja, revokoni certifikatën me ERC-në.',
     notYouRevoked: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe paraqituni në një zyrë për një certifikatë të re.',
-    signature: 'eID Self-Service',
+    signature: 'Vetëshërbimi eID',
   },
   'sr-Latn': {
     subject: {
@@ -99,7 +99,7 @@ const texts: Record<Language, Texts> = {
     when: (time) => `Vreme: ${time} (UTC).`,
     notYou: 'Ako to niste bili vi, odmah promenite lozinku i, ako je potrebno, opozovite sertifikat pomoću ERC koda.',
     notYouRevoked: 'Ako to niste bili vi, odmah promenite lozinku i obratite se kancelariji radi novog sertifikata.',
-    signature: 'eID Self-Service',
+    signature: 'eID samousluga',
   },
   en: {
     subject: {
