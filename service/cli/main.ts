@@ -49,6 +49,11 @@ EID_MAIL_FROM (sender address), EID_LOG_LEVEL.
 /** Runs one CLI command and returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  // `eid-service enroll --help` shows the usage, which lists every command's options.
+  if (command !== undefined && (rest.includes('--help') || rest.includes('-h'))) {
+    process.stdout.write(usage);
+    return 0;
+  }
   try {
     switch (command) {
       case 'serve':

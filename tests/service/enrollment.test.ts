@@ -149,6 +149,13 @@ describe('eid-service enroll', () => {
     expect(rowCounts()).toEqual(before);
   });
 
+  it('prints the usage for --help', async () => {
+    const result = await cli(['enroll', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toContain('--language sq|sr-Latn|en');
+  });
+
   it('requires --data', async () => {
     const result = await cli(['enroll', ...holderArgs('3344556677')]);
     expect(result.code).toBe(2);
