@@ -45,7 +45,7 @@ export interface EidBridge {
    * Saves bytes as a file: the desktop app asks where with the OS save dialog, the browser
    * downloads a Blob. Returns false when the user cancelled the dialog.
    */
-  saveFile?(bytes: Uint8Array, suggestedName: string, contentType?: string): Promise<boolean>;
+  saveFile(bytes: Uint8Array, suggestedName: string, contentType?: string): Promise<boolean>;
   /** Present in the desktop app only. */
   readonly desktop?: DesktopFeatures;
 }
