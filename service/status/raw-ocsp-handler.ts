@@ -62,8 +62,8 @@ export function createRawOcspHandler(status: StatusService, logger: Logger): Raw
     unsent.push([response, der]);
   };
 
-  // Rejected requests are logged as the Fastify routes log them, at info with the code. Only the
-  // path is logged, because a GET carries the whole request in its URL.
+  // Rejected requests are logged as the Fastify routes log them, at info with the code. Log lines
+  // name the path, not the URL, because a GET carries the whole request in its URL.
   const sendError = (request: IncomingMessage, response: ServerResponse, error: EidError): void => {
     logger.info({ errorCode: error.code, method: request.method, path: ocspPath }, 'request rejected');
     const body = Buffer.from(JSON.stringify(error.toBody()));
@@ -73,7 +73,7 @@ export function createRawOcspHandler(status: StatusService, logger: Logger): Raw
 
   const sendInternalError = (request: IncomingMessage, response: ServerResponse, error: unknown): void => {
     // OCSP clients parse an internalError response but not a JSON error body.
-    logger.error({ err: error, method: request.method, url: request.url }, 'OCSP request failed');
+    logger.error({ err: error, method: request.method, path: ocspPath }, 'OCSP request failed');
     sendOcspResponse(response, internalErrorResponse);
   };
 
