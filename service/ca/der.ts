@@ -116,7 +116,7 @@ export class DerWriter {
     return this;
   }
 
-  /** The written bytes; throws when they do not fill the buffer, which means a size was computed wrong. */
+  /** Returns the written bytes. Throws when they do not fill the buffer, because then a size was computed wrong. */
   finish(): Buffer {
     if (this.#offset !== this.bytes.length) throw new DerError(`Wrote ${this.#offset} of ${this.bytes.length} DER bytes.`);
     return this.bytes;

@@ -102,7 +102,7 @@ describe('identity management in the browser portal', () => {
     expect(p7bText.stdout).toContain('CN = Kosovo eID Demo Issuing CA');
     expect(p7bText.stdout.match(/subject=/g)).toHaveLength(3);
 
-    // The page asks for the word of its own language; another language's word revokes nothing.
+    // The page requires the word of its own language. Another language's word revokes nothing.
     await page.getByTestId('revoke-reason').selectOption('keyCompromise');
     await page.getByTestId('revoke-erc').fill(holder.erc);
     await page.getByTestId('revoke-confirmation').fill('REVOKE');
