@@ -23,6 +23,14 @@ export const activationLifetimeSeconds = 10 * 60;
 export const activationTries = 5;
 export const activationCodeDigits = 6;
 /** Starting activations sends SMS, so starts are slowed down like failed sign-ins. */
+/**
+ * Activation ids are hex: holders type them after `--activation` in the wallet simulator, and a
+ * base64url id that starts with "-" reads as an option there.
+ */
+export function newActivationId(): string {
+  return randomBytes(18).toString('hex');
+}
+
 const activationStartThrottle = { freeFailures: 5, maxDelaySeconds: 15 * 60, windowSeconds: 60 * 60 };
 const defaultDeviceLabel = 'eID wallet';
 
@@ -81,7 +89,7 @@ export function registerWalletRoutes(app: FastifyInstance, context: ServiceConte
     const wallets = walletStore(context);
     const migration = (await wallets.activeDevice(owner.certificateId)) !== null;
     const now = context.now();
-    const id = randomBytes(18).toString('base64url');
+    const id = newActivationId();
     const code = String(randomInt(0, 10 ** activationCodeDigits)).padStart(activationCodeDigits, '0');
     const expiresAt = secondsFrom(now, activationLifetimeSeconds);
 

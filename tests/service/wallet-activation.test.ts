@@ -61,6 +61,7 @@ describe('wallet migration with the simulator', () => {
 
     const activation = await startActivation(token, phone);
     expect(activation.migration).toBe(true);
+    expect(activation.activationId).toMatch(/^[0-9a-f]{36}$/);
     expect(activation.qrPayload).toBe(`eid-wallet:activate?service=${encodeURIComponent(service.url)}&activation=${activation.activationId}`);
     expect(sms.latest(phone)!.text).toMatch(/^eID: kodi për lidhjen e portofolit është \d{6}\./);
 
