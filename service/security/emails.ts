@@ -1,5 +1,6 @@
 import type { CertificateKind } from '../../common/domain';
 import type { ServiceContext } from '../context';
+import { formatHolderTime, type LocalTime } from '../notifications/local-time';
 import type { CredentialOwner } from './security-store';
 
 /**
@@ -29,7 +30,7 @@ interface Texts {
   greeting: (name: string) => string;
   /** Names the certificate, so that a holder of a digital ID and seals can tell which one changed. */
   certificate: (kind: CertificateKind, serialNumber: string, businessName: string | null) => string;
-  when: (time: string) => string;
+  when: (at: LocalTime) => string;
   notYou: string;
   /** The advice after a revocation, which cannot be undone, in place of `notYou`. */
   notYouRevoked: string;
@@ -64,7 +65,7 @@ const texts: Record<Language, Texts> = {
     greeting: (name) => `Përshëndetje, ${name}!`,
     certificate: (kind, serialNumber, businessName) =>
       kind === 'digital-seal' ? `Certifikata: vula digjitale e ${businessName ?? ''}, nr. serik ${serialNumber}.` : `Certifikata: ID digjitale, nr. serik ${serialNumber}.`,
-    when: (time) => `Koha: ${time} (UTC).`,
+    when: ({ time, offset }) => `Koha: ${time}, ora e Kosovës (${offset}).`,
     notYou: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe, nëse është nevoja, revokoni certifikatën me ERC-në.',
     notYouRevoked: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe paraqituni në një zyrë për një certifikatë të re.',
     signature: 'Vetëshërbimi eID',
@@ -96,7 +97,7 @@ const texts: Record<Language, Texts> = {
     greeting: (name) => `Poštovani/a ${name},`,
     certificate: (kind, serialNumber, businessName) =>
       kind === 'digital-seal' ? `Sertifikat: digitalni pečat ${businessName ?? ''}, serijski broj ${serialNumber}.` : `Sertifikat: digitalna lična karta, serijski broj ${serialNumber}.`,
-    when: (time) => `Vreme: ${time} (UTC).`,
+    when: ({ time, offset }) => `Vreme: ${time}, vreme na Kosovu (${offset}).`,
     notYou: 'Ako to niste bili vi, odmah promenite lozinku i, ako je potrebno, opozovite sertifikat pomoću ERC koda.',
     notYouRevoked: 'Ako to niste bili vi, odmah promenite lozinku i obratite se kancelariji radi novog sertifikata.',
     signature: 'eID samousluga',
@@ -128,7 +129,7 @@ const texts: Record<Language, Texts> = {
     greeting: (name) => `Hello ${name},`,
     certificate: (kind, serialNumber, businessName) =>
       kind === 'digital-seal' ? `Certificate: the digital seal of ${businessName ?? ''}, serial number ${serialNumber}.` : `Certificate: the digital ID, serial number ${serialNumber}.`,
-    when: (time) => `Time: ${time} (UTC).`,
+    when: ({ time, offset }) => `Time: ${time}, Kosovo time (${offset}).`,
     notYou: 'If this was not you, change your password at once and, if needed, revoke the certificate with your ERC.',
     notYouRevoked: 'If this was not you, change your password at once and go to an office for a new certificate.',
     signature: 'eID Self-Service',
@@ -148,10 +149,9 @@ export function buildSecurityEmail(event: SecurityEmailEvent, owner: EmailedOwne
   const { holder } = owner;
   const t = texts[languageOf(holder.language)];
   const name = `${holder.givenName} ${holder.surname}`;
-  const time = at.toISOString().replace('T', ' ').slice(0, 16);
   const advice = event === 'certificate-revoked' ? t.notYouRevoked : t.notYou;
   const certificate = t.certificate(owner.kind, owner.serialNumber, owner.businessName);
-  const paragraphs = [t.greeting(name), t.body[event], certificate, t.when(time), advice, t.signature];
+  const paragraphs = [t.greeting(name), t.body[event], certificate, t.when(formatHolderTime(at)), advice, t.signature];
   return {
     subject: t.subject[event],
     text: `${paragraphs.join('\n\n')}\n`,
