@@ -14,7 +14,7 @@ export const errorCatalogue = {
   INVALID_EMAIL: { status: 400, message: 'The email address is invalid.' },
   INVALID_PIN: { status: 400, message: 'The PIN does not meet the PIN policy.' },
   INVALID_CREDENTIALS: { status: 401, message: 'The user name or password is wrong.' },
-  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many failed attempts. Wait a moment and try again.' },
+  TOO_MANY_ATTEMPTS: { status: 429, message: 'Too many attempts. Wait a moment and try again.' },
   UNAUTHENTICATED: { status: 401, message: 'Sign in to continue.' },
   SESSION_EXPIRED: { status: 401, message: 'The session has ended. Sign in again.' },
   FORBIDDEN_ORIGIN: { status: 403, message: 'The request came from a page that is not allowed to make it.' },

@@ -1,3 +1,4 @@
+import { ref } from 'vue';
 import { useI18n } from 'vue-i18n';
 
 import { passwordPolicy } from '../../common/domain';
@@ -6,6 +7,47 @@ import { EidError, type ErrorCode } from '../../common/errors';
 /** Returns whether an error means there is no usable session, so the user has to sign in again. */
 export function isSignedOutError(error: unknown): error is EidError {
   return error instanceof EidError && (error.code === 'UNAUTHENTICATED' || error.code === 'SESSION_EXPIRED');
+}
+
+/**
+ * When each throttling error was first shown, so that its wait counts down from the moment the
+ * user saw it, in every component that shows it.
+ */
+const firstShownAt = new WeakMap<EidError, number>();
+const clock = ref(Date.now());
+let ticking: ReturnType<typeof setInterval> | undefined;
+let lastDeadline = 0;
+
+/** Ticks the shared clock once a second until the last wait shown has run out. */
+function tickUntil(deadline: number): void {
+  lastDeadline = Math.max(lastDeadline, deadline);
+  if (ticking !== undefined) return;
+  ticking = setInterval(() => {
+    clock.value = Date.now();
+    if (clock.value < lastDeadline) return;
+    clearInterval(ticking);
+    ticking = undefined;
+  }, 1000);
+}
+
+/**
+ * Returns the seconds left of a throttling error's wait, rounded up to whole minutes above one
+ * minute and else to 15 seconds, so that screen readers do not read the alert out every second.
+ */
+function secondsLeft(error: EidError, retryAfterSeconds: number): number {
+  let shownAt = firstShownAt.get(error);
+  if (shownAt === undefined) {
+    shownAt = Date.now();
+    firstShownAt.set(error, shownAt);
+  }
+  const deadline = shownAt + retryAfterSeconds * 1000;
+  tickUntil(deadline);
+
+  // The clock may be up to a second old when the error is first shown, so cap at the full wait.
+  const left = Math.min(retryAfterSeconds, Math.ceil((deadline - clock.value) / 1000));
+  if (left <= 0) return 0;
+  const step = left > 60 ? 60 : 15;
+  return Math.min(retryAfterSeconds, Math.ceil(left / step) * step);
 }
 
 /**
@@ -31,7 +73,8 @@ export function useErrorText() {
       return t('errors.fallback');
     }
     if (error.code === 'TOO_MANY_ATTEMPTS' && error.retryAfterSeconds !== undefined) {
-      return t('errors.tooManyAttemptsRetryIn', error.retryAfterSeconds);
+      const left = secondsLeft(error, error.retryAfterSeconds);
+      return left > 0 ? t('errors.tooManyAttemptsRetryIn', { duration: durationText(left) }) : t('errors.tooManyAttemptsRetryNow');
     }
     return codeText(error.code);
   }
@@ -49,6 +92,14 @@ export function useErrorText() {
       texts[name] ??= codeText(field.code);
     }
     return texts;
+  }
+
+  /** Names a wait in seconds below one minute, in minutes below two hours, else in hours, rounded up. */
+  function durationText(seconds: number): string {
+    if (seconds < 60) return t('duration.seconds', seconds);
+    const minutes = Math.ceil(seconds / 60);
+    if (minutes < 120) return t('duration.minutes', minutes);
+    return t('duration.hours', Math.ceil(minutes / 60));
   }
 
   return { codeText, errorText, fieldTexts };

@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { accountKey } from '../../service/auth/throttle';
 import { launchChromium } from '../helpers/browser';
 import { installDesktopBridge } from '../helpers/desktop-bridge';
 import { repositoryRoot } from '../helpers/processes';
 import { startTestService, type TestService } from '../helpers/service';
 
 const albanian = JSON.parse(readFileSync(`${repositoryRoot}/renderer/src/locales/sq.json`, 'utf8')) as { errors: Record<string, string> };
+const english = JSON.parse(readFileSync(`${repositoryRoot}/renderer/src/locales/en.json`, 'utf8')) as { errors: Record<string, string> };
 
 const holderNames = { givenName: 'Arbëreshë Çiçek', surname: 'Čolić-Đurić' };
 const newPassword = 'Mali i Sharrit në dimër 2026';
@@ -88,6 +90,43 @@ describe('browser portal', () => {
     expect((await error.textContent())?.trim()).toContain(albanian.errors.INVALID_CREDENTIALS);
 
     expect(problems).toEqual([]);
+    await context.close();
+  });
+});
+
+describe('throttled sign-in', () => {
+  it('counts the wait down in the banner', async () => {
+    const holder = await service.enroll(holderNames);
+    const serviceContext = await service.openContext();
+    try {
+      const now = Date.now();
+      await serviceContext.store.putThrottle({
+        key: accountKey(holder.username),
+        failures: 12,
+        lastFailureAt: new Date(now).toISOString(),
+        blockedUntil: new Date(now + 150_000).toISOString(),
+      });
+    } finally {
+      await serviceContext.store.close();
+    }
+
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.clock.install();
+    await page.goto(`${service.url}/`);
+    await signIn(page, holder.username, 'not the password');
+
+    // The wait is rounded up to whole minutes above one minute, then to 15 seconds.
+    const error = page.getByTestId('error');
+    await expect.poll(() => error.textContent()).toBe('Shumë përpjekje. Prisni 3 minuta dhe provoni përsëri.');
+    await page.clock.fastForward(60_000);
+    await expect.poll(() => error.textContent()).toBe('Shumë përpjekje. Prisni 2 minuta dhe provoni përsëri.');
+    await page.getByTestId('language').selectOption('en');
+    await expect.poll(() => error.textContent()).toBe('Too many attempts. Wait 2 minutes and try again.');
+    await page.clock.fastForward(60_000);
+    await expect.poll(() => error.textContent()).toBe('Too many attempts. Wait 30 seconds and try again.');
+    await page.clock.fastForward(31_000);
+    await expect.poll(() => error.textContent()).toBe(english.errors.tooManyAttemptsRetryNow);
     await context.close();
   });
 });

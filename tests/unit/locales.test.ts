@@ -23,7 +23,7 @@ const flat = Object.fromEntries(supportedLocales.map((locale) => [locale, flatte
 const sourceKeys = [...flat.sq.keys()];
 
 /** Every named value a message may use, so no placeholder renders empty. */
-const namedValues = { min: 10, max: 128, count: 3, n: 3, date: '1 Jan 2026', from: '1 Jan 2026', to: '1 Jan 2028' };
+const namedValues = { min: 10, max: 128, count: 3, n: 3, duration: '3 minutes', date: '1 Jan 2026', from: '1 Jan 2026', to: '1 Jan 2028' };
 
 const expectedPluralForms: Record<AppLocale, number> = { sq: 2, 'sr-Latn': 3, en: 2 };
 
@@ -157,6 +157,9 @@ describe('plural messages', () => {
     for (const [count, expected] of cases) {
       expect(t('session.endedOtherSessions', count), String(count)).toBe(expected);
     }
+    expect(t('duration.minutes', 1)).toBe('1 minut');
+    expect(t('duration.minutes', 3)).toBe('3 minuta');
+    expect(t('duration.seconds', 5)).toBe('5 sekundi');
   });
 
   it('Albanian and English pick one and other', () => {
@@ -167,6 +170,9 @@ describe('plural messages', () => {
     expect(sq.t('session.endedOtherSessions', 3)).toBe('U mbyllën 3 sesione të tjera.');
     expect(en.t('session.endedOtherSessions', 1)).toBe('1 other session was signed out.');
     expect(en.t('session.endedOtherSessions', 3)).toBe('3 other sessions were signed out.');
-    expect(en.t('errors.tooManyAttemptsRetryIn', 30)).toBe('Too many failed attempts. Try again in 30 seconds.');
+    expect(sq.t('duration.minutes', 1)).toBe('1 minutë');
+    expect(sq.t('duration.minutes', 2)).toBe('2 minuta');
+    expect(en.t('duration.seconds', 1)).toBe('1 second');
+    expect(en.t('duration.seconds', 30)).toBe('30 seconds');
   });
 });
