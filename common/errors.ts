@@ -29,6 +29,7 @@ export const errorCatalogue = {
   DUPLICATE_DIGITAL_SEAL: { status: 409, message: 'This business number already has an active digital seal.' },
   HOLDER_DATA_MISMATCH: { status: 409, message: 'The personal data differ from those of the holder already registered with this personal number.' },
   RECOVERY_NOT_FOUND: { status: 404, message: 'The recovery request was not found. Start a new one.' },
+  INVALID_RECOVERY_CODE: { status: 400, message: 'The code must have exactly 8 digits, as in the email.' },
   RECOVERY_CODE_WRONG: { status: 400, message: 'The code is wrong. Check the email and try again.' },
   RECOVERY_CODE_EXPIRED: { status: 410, message: 'The code has expired. Start a new recovery request.' },
   RECOVERY_REQUEST_CLOSED: {

@@ -49,7 +49,7 @@ export const StartRecoveryResponseSchema = z
 export type StartRecoveryResponse = z.infer<typeof StartRecoveryResponseSchema>;
 
 export const VerifyRecoveryRequestSchema = z
-  .object({ code: z.string().regex(new RegExp(`^\\d{${recoveryCodeLength}}$`)) })
+  .object({ code: z.string().regex(new RegExp(`^\\d{${recoveryCodeLength}}$`), 'INVALID_RECOVERY_CODE') })
   .strict()
   .meta({ id: 'VerifyRecoveryRequest' });
 export type VerifyRecoveryRequest = z.infer<typeof VerifyRecoveryRequestSchema>;

@@ -94,6 +94,16 @@ describe('lost info in the browser portal', () => {
     const emails = await waitForEmails(sink, holder.email, before + 1);
     const wrongCode = codeFromEmail(emails[before]!) === '00000000' ? '11111111' : '00000000';
 
+    // A code of the wrong length is caught in the page and does not use one of the 5 tries.
+    const verifyRequests: string[] = [];
+    page.on('request', (sent) => {
+      if (sent.url().includes('/api/v1/recovery/')) verifyRequests.push(sent.url());
+    });
+    await page.locator('#recovery-code').fill('1234');
+    await page.getByTestId('recovery-verify').click();
+    await expect.poll(() => page.locator('#recovery-code-error').textContent()).toContain('Kodi duhet të ketë saktësisht 8 shifra, si në email.');
+    expect(verifyRequests).toEqual([]);
+
     await page.locator('#recovery-code').fill(wrongCode);
     await page.getByTestId('recovery-verify').click();
     await expect.poll(() => page.locator('#recovery-code-error').textContent()).toContain('Kodi është i gabuar.');

@@ -304,7 +304,7 @@ describe('recovery bad input', () => {
     for (const bad of ['1234', 'abcdefgh', '']) {
       const answer = await verify(requestId, bad);
       expect(answer.status).toBe(400);
-      expect(answer.body.error.code).toBe('VALIDATION_FAILED');
+      expect(answer.body.error.code).toBe('INVALID_RECOVERY_CODE');
     }
     expect((await verify(requestId, code)).status).toBe(200);
   });
