@@ -1,6 +1,7 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { revocationReasons } from '../../common/api/certificate';
 import { launchChromium } from '../helpers/browser';
 import { installDesktopBridge } from '../helpers/desktop-bridge';
 import { uniqueEmail } from '../helpers/recovery';
@@ -93,6 +94,16 @@ describe('emergency revocation in the browser portal', () => {
     expect(await page.locator('#emergency-personal-number-error').textContent()).toBe('');
     expect(await page.locator('#emergency-confirmation-error').textContent()).toBe('Shkruani fjalën e konfirmimit saktësisht siç shfaqet.');
 
+    // On a phone-sized window every reason shows in full, however long it is in Albanian.
+    await page.setViewportSize({ width: 360, height: 800 });
+    expect(await page.getByTestId('emergency-reason-keyCompromise').isChecked()).toBe(true);
+    for (const reason of revocationReasons) {
+      const label = page.locator('label', { has: page.getByTestId(`emergency-reason-${reason}`) });
+      const box = await label.boundingBox();
+      expect(box!.x + box!.width, reason).toBeLessThanOrEqual(360);
+      expect(await label.evaluate((element) => element.scrollWidth <= element.clientWidth), reason).toBe(true);
+    }
+
     expect(posts).toEqual([]);
     expect(await certificateStatus(holder.serial)).toBe('active');
     expect(problems).toEqual([]);
@@ -120,10 +131,12 @@ describe('emergency revocation in the browser portal', () => {
     expect(await focusedTestId(page)).toBe('emergency-erc');
     await page.getByTestId('emergency-erc').fill(holder.erc);
     await page.getByTestId('emergency-confirmation').fill('REVOKO');
+    await page.getByTestId('emergency-reason-superseded').check();
     await page.getByTestId('emergency-submit').click();
     await page.getByTestId('emergency-received').waitFor();
     expect(await page.getByTestId('emergency-received').textContent()).toBe(wrongText);
     expect(await certificateStatus(holder.serial)).toBe('revoked');
+    expect((await queryOne<{ revocation_reason: string }>('SELECT revocation_reason FROM certificates WHERE serial_number = ?', holder.serial))?.revocation_reason).toBe('superseded');
 
     // The emergency revocation sends its email after the response, so that its timing reveals nothing.
     await expect.poll(() => latestEmailSubject(holder.email)).toBe('Certifikata juaj u revokua');

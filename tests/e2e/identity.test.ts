@@ -12,7 +12,7 @@ import { createDeviceKey } from '../helpers/wallet';
 import { SmsSink } from '../peers/sms-sink';
 
 const portalDir = process.env.EID_PORTAL_DIR ?? path.join(repositoryRoot, 'dist/renderer');
-type IdentityTexts = { identity: { status: Record<string, string> }; errors: Record<string, string> };
+type IdentityTexts = { identity: { status: Record<string, string>; revoke: Record<string, string> }; errors: Record<string, string> };
 const identityTexts = (language: string) =>
   JSON.parse(readFileSync(path.join(repositoryRoot, `renderer/src/locales/identity/${language}.json`), 'utf8')) as IdentityTexts;
 const albanian = identityTexts('sq');
@@ -102,8 +102,10 @@ describe('identity management in the browser portal', () => {
     expect(p7bText.stdout).toContain('CN = Kosovo eID Demo Issuing CA');
     expect(p7bText.stdout.match(/subject=/g)).toHaveLength(3);
 
-    // The page requires the word of its own language. Another language's word revokes nothing.
-    await page.getByTestId('revoke-reason').selectOption('keyCompromise');
+    // The page requires a reason, and the word of its own language. Another language's word revokes nothing.
+    await page.getByTestId('revoke-submit').click();
+    await expect.poll(() => page.locator('#revoke-reason-error').textContent()).toBe(albanian.identity.revoke.reasonRequired);
+    await page.getByTestId('revoke-reason-keyCompromise').check();
     await page.getByTestId('revoke-erc').fill(holder.erc);
     await page.getByTestId('revoke-confirmation').fill('REVOKE');
     await page.getByTestId('revoke-submit').click();
