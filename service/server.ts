@@ -5,6 +5,7 @@ import type { EnrollmentResult } from '../common/api/schemas';
 import { openServiceContext, setPublicUrl } from './context';
 import { enrollDemoHolder } from './enrollment/demo';
 import { buildApp } from './http/app';
+import { parseTrustedProxies } from './http/trusted-proxies';
 import { createLogger, type Logger } from './log/logger';
 import type { RecoveryThrottlePolicies } from './recovery/policy';
 
@@ -24,6 +25,11 @@ export interface ServiceOptions {
   smtpUrl?: string;
   /** SMS gateway URL; EID_SMS_URL when missing; without either, SMS stays in the outbox. */
   smsUrl?: string;
+  /**
+   * Reverse proxies whose X-Forwarded-For the service believes, as IP addresses or CIDR ranges;
+   * EID_TRUST_PROXY (comma-separated) when missing. None by default.
+   */
+  trustedProxies?: string[];
   logger?: Logger;
   logLevel?: string;
   /** Overrides the clock, for tests of expiry. */
@@ -57,7 +63,8 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     notifications: { smtpUrl: options.smtpUrl, smsUrl: options.smsUrl },
   });
 
-  const app = await buildApp(context, { portalDir: options.portalDir ?? defaultPortalDir, recoveryThrottle: options.recoveryThrottle });
+  const trustedProxies = options.trustedProxies ?? (process.env.EID_TRUST_PROXY ? parseTrustedProxies(process.env.EID_TRUST_PROXY) : []);
+  const app = await buildApp(context, { portalDir: options.portalDir ?? defaultPortalDir, recoveryThrottle: options.recoveryThrottle, trustedProxies });
   try {
     await app.listen({ host, port: options.port ?? 8080 });
   } catch (error) {
@@ -72,7 +79,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
   await setPublicUrl(context, options.publicUrl ?? url);
 
   const demoHolder = options.demo && (await context.store.countHolders()) === 0 ? await enrollDemoHolder(context) : undefined;
-  logger.info({ url, publicUrl: context.publicUrl, dataDir: context.dataDir }, 'service started');
+  logger.info({ url, publicUrl: context.publicUrl, dataDir: context.dataDir, trustedProxies }, 'service started');
 
   return {
     url,

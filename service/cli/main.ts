@@ -22,6 +22,10 @@ Commands:
                                stays in the outbox table
            --sms-url URL       SMS gateway taking a POST of JSON {"to", "text"} (env
                                EID_SMS_URL); without it SMS stays in the outbox table
+           --trust-proxy LIST  reverse proxies whose X-Forwarded-For names the client
+                               address, as IP addresses or CIDR ranges separated by commas
+                               (env EID_TRUST_PROXY); without it the connection's address
+                               counts, and clients behind a proxy share its limits
   enroll   Enroll a holder and print the certificate information once
            --data DIR                  data folder (required)
            --kind digital-id|digital-seal  certificate kind (default digital-id)
@@ -43,7 +47,7 @@ Commands:
            --data DIR --to ADDRESS|+383...  [--limit N (default 10)] [--json]
 
 Environment: EID_SERVICE_SECRET_FILE (path of the service secret), EID_SMTP_URL, EID_SMS_URL,
-EID_MAIL_FROM (sender address), EID_LOG_LEVEL.
+EID_TRUST_PROXY, EID_MAIL_FROM (sender address), EID_LOG_LEVEL.
 `;
 
 /** Runs one CLI command and returns the process exit code. */

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import type { EnrollmentResult } from '../../common/api/schemas';
+import { parseTrustedProxies } from '../http/trusted-proxies';
 import { startService } from '../server';
 
 function parsePort(value: string): number {
@@ -36,6 +37,7 @@ export async function runServe(args: string[]): Promise<number> {
       demo: { type: 'boolean', default: false },
       'smtp-url': { type: 'string' },
       'sms-url': { type: 'string' },
+      'trust-proxy': { type: 'string' },
     },
   });
 
@@ -47,6 +49,7 @@ export async function runServe(args: string[]): Promise<number> {
     demo: values.demo,
     smtpUrl: values['smtp-url'],
     smsUrl: values['sms-url'],
+    trustedProxies: values['trust-proxy'] === undefined ? undefined : parseTrustedProxies(values['trust-proxy']),
   });
 
   if (service.demoHolder) process.stdout.write(formatCertificateInformation(service.demoHolder, 'Demo holder (digital ID)'));

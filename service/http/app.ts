@@ -25,7 +25,7 @@ export const bodyLimitBytes = 16 * 1024;
 
 export async function buildApp(
   context: ServiceContext,
-  options: { portalDir?: string; recoveryThrottle?: Partial<RecoveryThrottlePolicies> } = {},
+  options: { portalDir?: string; recoveryThrottle?: Partial<RecoveryThrottlePolicies>; trustedProxies?: string[] } = {},
 ): Promise<FastifyInstance> {
   const logger = context.logger.child({ subsystem: 'http' });
   const app = Fastify({
@@ -34,7 +34,8 @@ export async function buildApp(
     // OCSP requests are handled on the HTTP server itself, before Fastify's routing and hooks.
     serverFactory: ocspServerFactory(context, logger),
     bodyLimit: bodyLimitBytes,
-    trustProxy: false,
+    // Client addresses key the throttles, so X-Forwarded-For counts only from listed proxies.
+    trustProxy: options.trustedProxies && options.trustedProxies.length > 0 ? options.trustedProxies : false,
   });
 
   // The API speaks JSON only; without this, Fastify would hand a text/plain body to the handlers.

@@ -69,6 +69,7 @@ export async function startTestService(
     smsUrl?: string;
     now?: () => Date;
     recoveryThrottle?: Partial<RecoveryThrottlePolicies>;
+    trustedProxies?: string[];
   } = {},
 ): Promise<TestService> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'eid-test-'));
@@ -82,6 +83,7 @@ export async function startTestService(
     smsUrl: options.smsUrl,
     now: options.now,
     recoveryThrottle: options.recoveryThrottle,
+    trustedProxies: options.trustedProxies,
     logger: quietLogger(),
   });
 

@@ -1,0 +1,76 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+import { parseTrustedProxies } from '../../service/http/trusted-proxies';
+import { run } from '../helpers/processes';
+import { request, startTestService, type TestService } from '../helpers/service';
+
+// A documentation address (RFC 5737): only written into a header, never connected to.
+const clientAddress = '203.0.113.7';
+
+let behindProxy: TestService;
+let direct: TestService;
+
+beforeAll(async () => {
+  behindProxy = await startTestService({ trustedProxies: ['127.0.0.1'] });
+  direct = await startTestService();
+});
+
+afterAll(async () => {
+  await behindProxy?.close();
+  await direct?.close();
+});
+
+/** Fails one sign-in with a forwarded client address and returns the failures counted per address. */
+async function failSignIn(service: TestService): Promise<{ client: number; connection: number }> {
+  const failed = await request(service, 'POST', '/api/v1/sessions', {
+    body: { username: 'no.such.holder.1234', password: 'not the password', client: 'browser' },
+    headers: { 'x-forwarded-for': clientAddress },
+  });
+  expect(failed.status).toBe(401);
+
+  const context = await service.openContext();
+  try {
+    return {
+      client: (await context.store.getThrottle(`address:${clientAddress}`))?.failures ?? 0,
+      connection: (await context.store.getThrottle('address:127.0.0.1'))?.failures ?? 0,
+    };
+  } finally {
+    await context.store.close();
+  }
+}
+
+describe('client address', () => {
+  it('comes from X-Forwarded-For of a listed proxy', async () => {
+    expect(await failSignIn(behindProxy)).toEqual({ client: 1, connection: 0 });
+  });
+
+  it('ignores X-Forwarded-For by default', async () => {
+    expect(await failSignIn(direct)).toEqual({ client: 0, connection: 1 });
+  });
+});
+
+describe('--trust-proxy', () => {
+  it('accepts addresses and ranges separated by commas', () => {
+    expect(parseTrustedProxies('127.0.0.1, 10.0.0.0/8,::1,fd00::/8')).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+  });
+
+  it.each(['', '127.0.0.1,', '*', 'true', '0.0.0.0/0', '::/0', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/', '10.0.0.0/8/1', 'proxy.example'])('rejects "%s"', (value) => {
+    expect(() => parseTrustedProxies(value)).toThrow(/--trust-proxy expects IP addresses or CIDR ranges/);
+  });
+
+  it('stops serve before it writes anything', async () => {
+    const parent = await mkdtemp(path.join(os.tmpdir(), 'eid-trust-proxy-'));
+    try {
+      const data = path.join(parent, 'data');
+      const result = await run('npx', ['--no-install', 'eid-service', 'serve', '--port', '0', '--data', data, '--trust-proxy', '0.0.0.0/0']);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toContain('--trust-proxy expects IP addresses or CIDR ranges separated by commas, such as 10.0.0.5,10.1.0.0/16, not "0.0.0.0/0".');
+      expect(await readdir(parent)).toEqual([]);
+    } finally {
+      await rm(parent, { recursive: true, force: true });
+    }
+  });
+});
