@@ -103,6 +103,9 @@ describe('lost info in the browser portal', () => {
     await page.getByTestId('recovery-verify').click();
     await expect.poll(() => page.locator('#recovery-code-error').textContent()).toContain('Kodi duhet të ketë saktësisht 8 shifra, si në email.');
     expect(verifyRequests).toEqual([]);
+    // Editing the field clears the problem at once.
+    await page.locator('#recovery-code').fill('12345');
+    expect(await page.locator('#recovery-code-error').textContent()).toBe('');
 
     await page.locator('#recovery-code').fill(wrongCode);
     await page.getByTestId('recovery-verify').click();
