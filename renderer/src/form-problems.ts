@@ -6,7 +6,7 @@ import { useErrorText } from './errors';
 export type ProblemText = () => string;
 
 export interface FormProblemOptions<F extends string> {
-  /** The reactive values of the text fields. Editing one clears the page's problem at it. */
+  /** The reactive values of the fields. Editing one clears the problem shown at it. */
   values: Record<F, string>;
   /** The element id of each field's input, for moving focus to it. */
   fieldIds: Record<F, string>;
@@ -28,12 +28,18 @@ export interface FormProblemOptions<F extends string> {
 export function useFormProblems<F extends string>(options: FormProblemOptions<F>) {
   const { fieldTexts } = useErrorText();
   const localProblems = shallowRef<Partial<Record<F, ProblemText>>>({});
+  // Fields edited since the service's last error, whose problem from that error no longer applies.
+  const editedSinceError = shallowRef<ReadonlySet<F>>(new Set());
   const names = Object.keys(options.fieldIds) as F[];
 
+  watch(options.error, () => {
+    editedSinceError.value = new Set();
+  });
   for (const name of names) {
     watch(
       () => options.values[name],
       () => {
+        if (options.error.value && !editedSinceError.value.has(name)) editedSinceError.value = new Set([...editedSinceError.value, name]);
         if (!localProblems.value[name]) return;
         const others = { ...localProblems.value };
         delete others[name];
@@ -45,6 +51,7 @@ export function useFormProblems<F extends string>(options: FormProblemOptions<F>
   function fieldError(name: F): string | undefined {
     const local = localProblems.value[name];
     if (local) return local();
+    if (editedSinceError.value.has(name)) return undefined;
     const fromService = fieldTexts(options.error.value)[name];
     if (fromService === undefined) return undefined;
     return options.decorate ? options.decorate(fromService, options.error.value) : fromService;

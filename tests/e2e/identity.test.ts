@@ -106,6 +106,7 @@ describe('identity management in the browser portal', () => {
     await page.getByTestId('revoke-submit').click();
     await expect.poll(() => page.locator('#revoke-reason-error').textContent()).toBe(albanian.identity.revoke.reasonRequired);
     await page.getByTestId('revoke-reason-keyCompromise').check();
+    expect(await page.locator('#revoke-reason-error').textContent()).toBe('');
     await page.getByTestId('revoke-erc').fill(holder.erc);
     await page.getByTestId('revoke-confirmation').fill('REVOKE');
     await page.getByTestId('revoke-submit').click();

@@ -114,6 +114,14 @@ describe('lost info in the browser portal', () => {
     expect((await page.locator('main').textContent())?.split('Kodi është i gabuar.').length).toBe(2);
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('recovery-code');
 
+    // Editing the code clears the service's problem too. A new local problem, once fixed, does not bring it back.
+    await page.locator('#recovery-code').fill('1234');
+    expect(await page.locator('#recovery-code-error').textContent()).toBe('');
+    await page.getByTestId('recovery-verify').click();
+    await expect.poll(() => page.locator('#recovery-code-error').textContent()).toContain('8 shifra');
+    await page.locator('#recovery-code').fill('123');
+    expect(await page.locator('#recovery-code-error').textContent()).toBe('');
+
     expect(problems).toEqual([]);
     await context.close();
   });
