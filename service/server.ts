@@ -63,7 +63,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     notifications: { smtpUrl: options.smtpUrl, smsUrl: options.smsUrl },
   });
 
-  const trustedProxies = options.trustedProxies ?? (process.env.EID_TRUST_PROXY ? parseTrustedProxies(process.env.EID_TRUST_PROXY) : []);
+  const trustedProxies = options.trustedProxies ?? (process.env.EID_TRUST_PROXY ? parseTrustedProxies(process.env.EID_TRUST_PROXY, 'EID_TRUST_PROXY') : []);
   const app = await buildApp(context, { portalDir: options.portalDir ?? defaultPortalDir, recoveryThrottle: options.recoveryThrottle, trustedProxies });
   try {
     await app.listen({ host, port: options.port ?? 8080 });

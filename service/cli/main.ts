@@ -24,8 +24,9 @@ Commands:
                                EID_SMS_URL); without it SMS stays in the outbox table
            --trust-proxy LIST  reverse proxies whose X-Forwarded-For names the client
                                address, as IP addresses or CIDR ranges separated by commas
-                               (env EID_TRUST_PROXY); without it the connection's address
-                               counts, and clients behind a proxy share its limits
+                               (env EID_TRUST_PROXY), each IPv4 /8 or IPv6 /16 or narrower;
+                               without it the connection's address counts, and clients
+                               behind a proxy share its limits
   enroll   Enroll a holder and print the certificate information once
            --data DIR                  data folder (required)
            --kind digital-id|digital-seal  certificate kind (default digital-id)

@@ -41,15 +41,25 @@ export async function runServe(args: string[]): Promise<number> {
     },
   });
 
+  let port: number;
+  let trustedProxies: string[] | undefined;
+  try {
+    port = parsePort(values.port);
+    trustedProxies = values['trust-proxy'] === undefined ? undefined : parseTrustedProxies(values['trust-proxy']);
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\n`);
+    return 2;
+  }
+
   const service = await startService({
     dataDir: values.data,
     host: values.host,
-    port: parsePort(values.port),
+    port,
     publicUrl: values['public-url'],
     demo: values.demo,
     smtpUrl: values['smtp-url'],
     smsUrl: values['sms-url'],
-    trustedProxies: values['trust-proxy'] === undefined ? undefined : parseTrustedProxies(values['trust-proxy']),
+    trustedProxies,
   });
 
   if (service.demoHolder) process.stdout.write(formatCertificateInformation(service.demoHolder, 'Demo holder (digital ID)'));

@@ -54,20 +54,36 @@ describe('client address', () => {
 
 describe('--trust-proxy', () => {
   it('accepts addresses and ranges separated by commas', () => {
-    expect(parseTrustedProxies('127.0.0.1, 10.0.0.0/8,::1,fd00::/8')).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8']);
+    expect(parseTrustedProxies('127.0.0.1, 10.0.0.0/8,::1,fd00::/16')).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/16']);
   });
 
-  it.each(['', '127.0.0.1,', '*', 'true', '0.0.0.0/0', '::/0', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/', '10.0.0.0/8/1', 'proxy.example'])('rejects "%s"', (value) => {
+  it.each(['', '127.0.0.1,', '*', 'true', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/', '10.0.0.0/8/1', 'fe80::1%eth0', 'proxy.example'])('rejects "%s"', (value) => {
     expect(() => parseTrustedProxies(value)).toThrow(/--trust-proxy expects IP addresses or CIDR ranges/);
+  });
+
+  // Each of these lets every IPv4 client, or a large share of them, choose its own address.
+  it.each(['0.0.0.0/0', '0.0.0.0/1', '10.0.0.0/7', '::/0', '::/16', 'fd00::/8', '::ffff:0:0/96', '::ffff:10.0.0.0/103', '0:0:0:0:0:ffff::/80'])(
+    'rejects the wide range "%s"',
+    (value) => {
+      expect(() => parseTrustedProxies(value)).toThrow(`--trust-proxy: "${value}" is too wide.`);
+    },
+  );
+
+  it('accepts narrow IPv6 ranges, and IPv4-mapped ones of /104 or narrower', () => {
+    expect(parseTrustedProxies('2400:cb00::/32,fd00::/16,::ffff:10.0.0.0/104,::ffff:10.0.0.5')).toHaveLength(4);
+  });
+
+  it('names the environment variable a bad value came from', () => {
+    expect(() => parseTrustedProxies('0.0.0.0/1', 'EID_TRUST_PROXY')).toThrow('EID_TRUST_PROXY: "0.0.0.0/1" is too wide.');
   });
 
   it('stops serve before it writes anything', async () => {
     const parent = await mkdtemp(path.join(os.tmpdir(), 'eid-trust-proxy-'));
     try {
       const data = path.join(parent, 'data');
-      const result = await run('npx', ['--no-install', 'eid-service', 'serve', '--port', '0', '--data', data, '--trust-proxy', '0.0.0.0/0']);
-      expect(result.code).toBe(1);
-      expect(result.stderr).toContain('--trust-proxy expects IP addresses or CIDR ranges separated by commas, such as 10.0.0.5,10.1.0.0/16, not "0.0.0.0/0".');
+      const result = await run('npx', ['--no-install', 'eid-service', 'serve', '--port', '0', '--data', data, '--trust-proxy', '0.0.0.0/1,128.0.0.0/1']);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('--trust-proxy: "0.0.0.0/1" is too wide.');
       expect(await readdir(parent)).toEqual([]);
     } finally {
       await rm(parent, { recursive: true, force: true });
