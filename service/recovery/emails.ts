@@ -1,4 +1,5 @@
 import type { RecoveryWant } from '../../common/api/recovery';
+import { timeLine } from '../notifications/local-time';
 import type { EmailMessage } from '../notifications/notifier';
 
 /**
@@ -115,7 +116,7 @@ export function codeEmail(options: { to: string; name: string; language: string;
 }
 
 /** The notice sent after a recovery step succeeded: what was recovered and what to do if it was not the holder. */
-export function outcomeEmail(options: { to: string; name: string; language: string; outcome: RecoveryOutcome }): EmailMessage {
+export function outcomeEmail(options: { to: string; name: string; language: string; outcome: RecoveryOutcome; at: Date }): EmailMessage {
   const language = languageOf(options.language);
   const outcome = options.outcome;
 
@@ -160,5 +161,5 @@ export function outcomeEmail(options: { to: string; name: string; language: stri
     en: 'Your certificate information was recovered',
   };
 
-  return message(options.to, subjects[language], [greetings[language](options.name), happened[language], notYou[language], signature[language]]);
+  return message(options.to, subjects[language], [greetings[language](options.name), happened[language], timeLine(language, options.at), notYou[language], signature[language]]);
 }

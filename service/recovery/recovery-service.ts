@@ -277,6 +277,6 @@ export class RecoveryService {
 
   #outcomeEmail(holderId: number, outcome: RecoveryOutcome): DeferredEmail {
     const contact = this.#store.getHolderContact(holderId);
-    return contact ? outcomeEmail({ to: contact.email, name: contact.name, language: contact.language, outcome }) : null;
+    return contact ? outcomeEmail({ to: contact.email, name: contact.name, language: contact.language, outcome, at: this.#now() }) : null;
   }
 }

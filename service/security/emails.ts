@@ -1,6 +1,6 @@
 import type { CertificateKind } from '../../common/domain';
 import type { ServiceContext } from '../context';
-import { formatHolderTime, type LocalTime } from '../notifications/local-time';
+import { timeLine } from '../notifications/local-time';
 import type { CredentialOwner } from './security-store';
 
 /**
@@ -30,7 +30,6 @@ interface Texts {
   greeting: (name: string) => string;
   /** Names the certificate, so that a holder of a digital ID and seals can tell which one changed. */
   certificate: (kind: CertificateKind, serialNumber: string, businessName: string | null) => string;
-  when: (at: LocalTime) => string;
   notYou: string;
   /** The advice after a revocation, which cannot be undone, in place of `notYou`. */
   notYouRevoked: string;
@@ -65,7 +64,6 @@ const texts: Record<Language, Texts> = {
     greeting: (name) => `Përshëndetje, ${name}!`,
     certificate: (kind, serialNumber, businessName) =>
       kind === 'digital-seal' ? `Certifikata: vula digjitale e ${businessName ?? ''}, nr. serik ${serialNumber}.` : `Certifikata: ID digjitale, nr. serik ${serialNumber}.`,
-    when: ({ time, offset }) => `Koha: ${time}, ora e Kosovës (${offset}).`,
     notYou: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe, nëse është nevoja, revokoni certifikatën me ERC-në.',
     notYouRevoked: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe paraqituni në një zyrë për një certifikatë të re.',
     signature: 'Vetëshërbimi eID',
@@ -97,7 +95,6 @@ const texts: Record<Language, Texts> = {
     greeting: (name) => `Poštovani/a ${name},`,
     certificate: (kind, serialNumber, businessName) =>
       kind === 'digital-seal' ? `Sertifikat: digitalni pečat ${businessName ?? ''}, serijski broj ${serialNumber}.` : `Sertifikat: digitalna lična karta, serijski broj ${serialNumber}.`,
-    when: ({ time, offset }) => `Vreme: ${time}, vreme na Kosovu (${offset}).`,
     notYou: 'Ako to niste bili vi, odmah promenite lozinku i, ako je potrebno, opozovite sertifikat pomoću ERC koda.',
     notYouRevoked: 'Ako to niste bili vi, odmah promenite lozinku i obratite se kancelariji radi novog sertifikata.',
     signature: 'eID samousluga',
@@ -129,7 +126,6 @@ const texts: Record<Language, Texts> = {
     greeting: (name) => `Hello ${name},`,
     certificate: (kind, serialNumber, businessName) =>
       kind === 'digital-seal' ? `Certificate: the digital seal of ${businessName ?? ''}, serial number ${serialNumber}.` : `Certificate: the digital ID, serial number ${serialNumber}.`,
-    when: ({ time, offset }) => `Time: ${time}, Kosovo time (${offset}).`,
     notYou: 'If this was not you, change your password at once and, if needed, revoke the certificate with your ERC.',
     notYouRevoked: 'If this was not you, change your password at once and go to an office for a new certificate.',
     signature: 'eID Self-Service',
@@ -147,15 +143,16 @@ function languageOf(language: string): Language {
 /** Builds the subject, plain text and HTML of one security email in the holder's language. */
 export function buildSecurityEmail(event: SecurityEmailEvent, owner: EmailedOwner, at: Date) {
   const { holder } = owner;
-  const t = texts[languageOf(holder.language)];
+  const language = languageOf(holder.language);
+  const t = texts[language];
   const name = `${holder.givenName} ${holder.surname}`;
   const advice = event === 'certificate-revoked' ? t.notYouRevoked : t.notYou;
   const certificate = t.certificate(owner.kind, owner.serialNumber, owner.businessName);
-  const paragraphs = [t.greeting(name), t.body[event], certificate, t.when(formatHolderTime(at)), advice, t.signature];
+  const paragraphs = [t.greeting(name), t.body[event], certificate, timeLine(language, at), advice, t.signature];
   return {
     subject: t.subject[event],
     text: `${paragraphs.join('\n\n')}\n`,
-    html: `<!doctype html><html lang="${languageOf(holder.language)}"><body>${paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('')}</body></html>`,
+    html: `<!doctype html><html lang="${language}"><body>${paragraphs.map((paragraph) => `<p>${escapeHtml(paragraph)}</p>`).join('')}</body></html>`,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
+import { outcomeEmail } from '../../service/recovery/emails';
 import { buildSecurityEmail } from '../../service/security/emails';
 
 function owner(language: string): Parameters<typeof buildSecurityEmail>[1] {
@@ -18,5 +19,12 @@ describe('security email time', () => {
     expect(buildSecurityEmail('pin-changed', owner('sq'), new Date('2026-12-04T23:30:00Z')).text).toContain('Koha: 05.12.2026 00:30, ora e Kosovës (UTC+01:00).');
     expect(buildSecurityEmail('pin-changed', owner('sr-Latn'), new Date('2026-07-01T22:05:00Z')).text).toContain('Vreme: 02.07.2026 00:05, vreme na Kosovu (UTC+02:00).');
     expect(buildSecurityEmail('certificate-revoked', owner('en'), new Date('2026-03-29T01:00:00Z')).html).toContain('Time: 29.03.2026 03:00, Kosovo time (UTC+02:00).');
+  });
+});
+
+describe('recovery notice time', () => {
+  it('uses Kosovo time and offset', () => {
+    const notice = outcomeEmail({ to: 'drita@example.org', name: 'Drita Berisha', language: 'sq', outcome: { kind: 'usernames' }, at: new Date('2026-12-04T23:30:00Z') });
+    expect(notice.text).toContain('Koha: 05.12.2026 00:30, ora e Kosovës (UTC+01:00).');
   });
 });
