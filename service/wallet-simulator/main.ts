@@ -3,7 +3,7 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 import { ApiClient } from '../../common/api/client';
-import { deviceProofMessage } from '../../common/api/wallet';
+import { activationCodeLength, ActivationParamsSchema, CompleteActivationRequestSchema, deviceProofMessage } from '../../common/api/wallet';
 import { EidError } from '../../common/errors';
 
 /**
@@ -137,10 +137,24 @@ async function activate(values: Record<string, string | boolean | undefined>): P
   const file = required(values, 'state');
   const state = readState(file);
   const client = serviceClient(required(values, 'service'));
+  const id = required(values, 'activation');
+  const code = required(values, 'code');
+  const phoneNumber = required(values, 'phone');
+
+  // Checked here, so that a typing mistake names its option instead of coming back as a refusal.
+  if (!ActivationParamsSchema.shape.id.safeParse(id).success) {
+    throw new UsageError(`--activation "${id}" is not an activation ID. Copy the ID shown next to the QR code in Identity management.`);
+  }
+  if (!CompleteActivationRequestSchema.shape.code.safeParse(code).success) {
+    throw new UsageError(`--code must be the ${activationCodeLength.min} to ${activationCodeLength.max} digits of the SMS, not "${code}".`);
+  }
+  if (!CompleteActivationRequestSchema.shape.phoneNumber.safeParse(phoneNumber).success) {
+    throw new UsageError(`--phone must be the enrollment phone number in international form, such as +38344123456, not "${phoneNumber}".`);
+  }
 
   const result = await client.callWith('completeWalletActivation', {
-    params: { id: required(values, 'activation') },
-    body: { code: required(values, 'code'), phoneNumber: required(values, 'phone'), devicePublicKey: state.publicKeyPem, deviceLabel: state.label },
+    params: { id },
+    body: { code, phoneNumber, devicePublicKey: state.publicKeyPem, deviceLabel: state.label },
   });
   writeState(file, { ...state, credentialID: result.credentialID });
   process.stdout.write(

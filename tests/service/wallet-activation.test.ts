@@ -70,6 +70,18 @@ describe('wallet migration with the simulator', () => {
 
     const newState = path.join(workDir, 'new-phone.json');
     expect((await runWallet(['init', '--state', newState, '--label', 'Pixel i ri'])).code).toBe(0);
+    // The simulator catches typing mistakes itself, names the option, and exits with status 2.
+    const typos: Array<[string[], string]> = [
+      [['--activation', 'xyz', '--code', activation.code, '--phone', phone], '--activation "xyz" is not an activation ID.'],
+      [['--activation', activation.activationId, '--code', '12', '--phone', phone], '--code must be the 6 to 8 digits of the SMS, not "12".'],
+      [['--activation', activation.activationId, '--code', activation.code, '--phone', '044123456'], '--phone must be the enrollment phone number in international form'],
+    ];
+    for (const [options, message] of typos) {
+      const typo = await runWallet(['activate', '--state', newState, '--service', service.url, ...options]);
+      expect(typo.code, message).toBe(2);
+      expect(typo.stderr).toContain(message);
+    }
+
     const activated = await runWallet(['activate', '--state', newState, '--service', service.url, '--activation', activation.activationId, '--code', activation.code, '--phone', phone]);
     expect(activated.stderr).toBe('');
     expect(activated.code).toBe(0);
