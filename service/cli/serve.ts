@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 
 import type { EnrollmentResult } from '../../common/api/schemas';
+import { demoHolder } from '../enrollment/demo';
 import { parseTrustedProxies } from '../http/trusted-proxies';
 import { startService } from '../server';
 
@@ -62,7 +63,13 @@ export async function runServe(args: string[]): Promise<number> {
     trustedProxies,
   });
 
-  if (service.demoHolder) process.stdout.write(formatCertificateInformation(service.demoHolder, 'Demo holder (digital ID)'));
+  if (service.demoHolder) {
+    process.stdout.write(formatCertificateInformation(service.demoHolder, 'Demo holder (digital ID)'));
+    // Lost info and emergency revocation ask for these, and the outbox is read by address.
+    process.stdout.write(
+      `\nThe demo holder's personal number is ${demoHolder.personalNumber}, email ${demoHolder.email}, phone ${demoHolder.phoneNumber}.\n`,
+    );
+  }
   process.stdout.write(`\neID Self-Service portal: ${service.url}/\n\n`);
 
   await new Promise<void>((resolve) => {
