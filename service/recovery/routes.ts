@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
 import type { ServiceContext } from '../context';
+import { clientAddress } from '../http/client-address';
 import { defineRoute } from '../http/define-route';
 import type { RecoveryThrottlePolicies } from './policy';
 import { RecoveryService, type DeferredEmail } from './recovery-service';
@@ -32,31 +33,31 @@ export function registerRecoveryRoutes(app: FastifyInstance, context: ServiceCon
   const recovery = new RecoveryService(context, { throttle: options.throttle });
 
   defineRoute(app, context, 'startRecovery', async ({ body, request, reply }) => {
-    const { response, email } = await recovery.start(body, request.ip);
+    const { response, email } = await recovery.start(body, clientAddress(request));
     sendAfterResponse(context, reply, email);
     return response;
   });
 
   defineRoute(app, context, 'verifyRecovery', async ({ body, params, request, reply }) => {
-    const { response, email } = await recovery.verify(params.id, body.code, request.ip);
+    const { response, email } = await recovery.verify(params.id, body.code, clientAddress(request));
     sendAfterResponse(context, reply, email);
     return response;
   });
 
   defineRoute(app, context, 'revealRecoveredErc', async ({ body, params, request, reply }) => {
-    const { response, email } = await recovery.revealErc(params.id, body, request.ip);
+    const { response, email } = await recovery.revealErc(params.id, body, clientAddress(request));
     sendAfterResponse(context, reply, email);
     return response;
   });
 
   defineRoute(app, context, 'resetRecoveredPassword', async ({ body, params, request, reply }) => {
-    const { response, email } = await recovery.resetPassword(params.id, body, request.ip);
+    const { response, email } = await recovery.resetPassword(params.id, body, clientAddress(request));
     sendAfterResponse(context, reply, email);
     return response;
   });
 
   defineRoute(app, context, 'resetPasswordWithErc', async ({ body, request, reply }) => {
-    const { response, email } = await recovery.resetPasswordWithErc(body, request.ip);
+    const { response, email } = await recovery.resetPasswordWithErc(body, clientAddress(request));
     sendAfterResponse(context, reply, email);
     return response;
   });

@@ -6,6 +6,7 @@ import { certificateToPem } from '../ca';
 import { formatName, parseName } from '../ca/distinguished-name';
 import * as x509 from '../ca/x509';
 import type { ServiceContext } from '../context';
+import { clientAddress } from '../http/client-address';
 import { defineRoute } from '../http/define-route';
 import type { AccountContext } from '../store/store';
 import { renderRevocationReceipt } from './receipt';
@@ -144,7 +145,7 @@ export function registerRevocationRoutes(app: FastifyInstance, context: ServiceC
   });
 
   defineRoute(app, context, 'emergencyRevocation', async ({ body, request }) => {
-    await emergencyRevocation(context, { ...body, address: request.ip });
+    await emergencyRevocation(context, { ...body, address: clientAddress(request) });
     return { status: 'received' as const };
   });
 }

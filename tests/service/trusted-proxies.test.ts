@@ -24,10 +24,10 @@ afterAll(async () => {
 });
 
 /** Fails one sign-in with a forwarded client address and returns the failures counted per address. */
-async function failSignIn(service: TestService): Promise<{ client: number; connection: number }> {
+async function failSignIn(service: TestService, forwardedFor = clientAddress): Promise<{ client: number; connection: number }> {
   const failed = await request(service, 'POST', '/api/v1/sessions', {
     body: { username: 'no.such.holder.1234', password: 'not the password', client: 'browser' },
-    headers: { 'x-forwarded-for': clientAddress },
+    headers: { 'x-forwarded-for': forwardedFor },
   });
   expect(failed.status).toBe(401);
 
@@ -45,6 +45,11 @@ async function failSignIn(service: TestService): Promise<{ client: number; conne
 describe('client address', () => {
   it('comes from X-Forwarded-For of a listed proxy', async () => {
     expect(await failSignIn(behindProxy)).toEqual({ client: 1, connection: 0 });
+  });
+
+  it('is the proxy address when X-Forwarded-For holds no address', async () => {
+    // The first test counted only the forwarded address, so this is the proxy address's first failure.
+    expect((await failSignIn(behindProxy, 'not-an-address')).connection).toBe(1);
   });
 
   it('ignores X-Forwarded-For by default', async () => {

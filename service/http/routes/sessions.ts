@@ -8,6 +8,7 @@ import { accountKey, accountThrottle, addressKey, addressThrottle } from '../../
 import type { ServiceContext } from '../../context';
 import type { AccountContext, SessionRecord } from '../../store/store';
 import { authenticate, clearSessionCookie, setSessionCookie } from '../auth';
+import { clientAddress } from '../client-address';
 import { defineRoute } from '../define-route';
 
 export function sessionInfo(account: AccountContext, session: SessionRecord): SessionInfo {
@@ -24,7 +25,8 @@ export function registerSessionRoutes(app: FastifyInstance, context: ServiceCont
   const secureCookie = context.publicUrl.startsWith('https:');
 
   defineRoute(app, context, 'signIn', async ({ body, request, reply }) => {
-    const keys = [accountKey(body.username), addressKey(request.ip)];
+    const address = clientAddress(request);
+    const keys = [accountKey(body.username), addressKey(address)];
     await context.throttle.assertAllowed(keys);
 
     // An unknown user name runs the same argon2 verification and the same writes as a wrong
@@ -41,7 +43,7 @@ export function registerSessionRoutes(app: FastifyInstance, context: ServiceCont
         event: 'sign-in-failed',
         actor: 'anonymous',
         certificateId: account?.certificate.id ?? null,
-        details: { address: request.ip },
+        details: { address },
       });
       throw new EidError('INVALID_CREDENTIALS');
     }
@@ -53,7 +55,7 @@ export function registerSessionRoutes(app: FastifyInstance, context: ServiceCont
       event: 'sign-in',
       actor: `holder:${account.account.username}`,
       certificateId: account.certificate.id,
-      details: { client: body.client, address: request.ip },
+      details: { client: body.client, address },
     });
 
     if (body.client === 'browser') {
