@@ -149,11 +149,19 @@ export function outcomeEmail(options: { to: string; name: string; language: stri
     }
   })();
 
-  const notYou: Record<Language, string> = {
-    sq: 'Nëse këtë nuk e keni bërë ju, dikush tjetër ka qasje në email-in tuaj ose e njeh kodin tuaj ERC. Ndryshoni menjëherë fjalëkalimin e email-it, rikthejeni fjalëkalimin e portalit dhe, nëse dyshoni se certifikata keqpërdoret, revokojeni me kodin ERC ose në sportelin e ARC-së ose të ARBK-së.',
-    'sr-Latn': 'Ako to niste bili vi, neko drugi ima pristup vašoj e-pošti ili zna vaš ERC kod. Odmah promenite lozinku e-pošte, povratite lozinku portala i, ako sumnjate da se sertifikat zloupotrebljava, opozovite ga ERC kodom ili na šalteru ARC-a ili ARBK-a.',
-    en: 'If this was not you, someone else can read your email or knows your ERC. Change your email password now, recover the portal password, and if you think the certificate is misused, revoke it with the ERC or at an ARC or ARBK office.',
-  };
+  // A reset with the ERC proves the ERC, every other step proves the email address.
+  const notYou: Record<Language, string> =
+    outcome.kind === 'password-reset-with-erc'
+      ? {
+          sq: 'Nëse këtë nuk e keni bërë ju, dikush tjetër e njeh emrin e përdoruesit dhe kodin tuaj ERC. Rikthejeni menjëherë fjalëkalimin e portalit me kodin e dërguar në këtë adresë dhe revokoni certifikatën me kodin ERC ose në sportelin e ARC-së ose të ARBK-së.',
+          'sr-Latn': 'Ako to niste bili vi, neko drugi zna vaše korisničko ime i ERC kod. Odmah povratite lozinku portala kodom poslatim na ovu adresu i opozovite sertifikat ERC kodom ili na šalteru ARC-a ili ARBK-a.',
+          en: 'If this was not you, someone else knows your user name and ERC. Recover the portal password now with a code sent to this address, and revoke the certificate with the ERC or at an ARC or ARBK office.',
+        }
+      : {
+          sq: 'Nëse këtë nuk e keni bërë ju, dikush tjetër ka qasje në email-in tuaj. Ndryshoni menjëherë fjalëkalimin e email-it, rikthejeni fjalëkalimin e portalit dhe, nëse dyshoni se certifikata keqpërdoret, revokojeni me kodin ERC ose në sportelin e ARC-së ose të ARBK-së.',
+          'sr-Latn': 'Ako to niste bili vi, neko drugi ima pristup vašoj e-pošti. Odmah promenite lozinku e-pošte, povratite lozinku portala i, ako sumnjate da se sertifikat zloupotrebljava, opozovite ga ERC kodom ili na šalteru ARC-a ili ARBK-a.',
+          en: 'If this was not you, someone else can read your email. Change your email password now, recover the portal password, and if you think the certificate is misused, revoke it with the ERC or at an ARC or ARBK office.',
+        };
 
   const subjects: Record<Language, string> = {
     sq: 'Të dhënat e certifikatës suaj u rikthyen',

@@ -51,10 +51,20 @@ function hashActivationCode(context: ServiceContext, activationId: string, code:
   return createHmac('sha256', activationCodeKey(context)).update(`${activationId}:${code}`).digest();
 }
 
-const smsTexts: Record<string, (code: string, minutes: number) => string> = {
-  sq: (code, minutes) => `eID: kodi për lidhjen e portofolit është ${code}. Vlen ${minutes} minuta. Mos ia jepni askujt.`,
-  'sr-Latn': (code, minutes) => `eID: kod za povezivanje novčanika je ${code}. Važi ${minutes} minuta. Ne dajte ga nikome.`,
-  en: (code, minutes) => `eID: your wallet activation code is ${code}. It is valid for ${minutes} minutes. Do not share it.`,
+/** The SMS with the activation code. A migration says that the old phone stops working, so that a holder tricked into passing the code on is warned. */
+const smsTexts: Record<string, (code: string, minutes: number, migration: boolean) => string> = {
+  sq: (code, minutes, migration) =>
+    migration
+      ? `eID: kodi për zhvendosjen e portofolit në një telefon tjetër është ${code}. Telefoni i vjetër do të ndalojë së punuari. Vlen ${minutes} minuta. Mos ia jepni askujt.`
+      : `eID: kodi për lidhjen e portofolit është ${code}. Vlen ${minutes} minuta. Mos ia jepni askujt.`,
+  'sr-Latn': (code, minutes, migration) =>
+    migration
+      ? `eID: kod za premeštanje novčanika na drugi telefon je ${code}. Stari telefon će prestati da radi. Važi ${minutes} minuta. Ne dajte ga nikome.`
+      : `eID: kod za povezivanje novčanika je ${code}. Važi ${minutes} minuta. Ne dajte ga nikome.`,
+  en: (code, minutes, migration) =>
+    migration
+      ? `eID: your code to move your wallet to another phone is ${code}. The old phone will stop working. It is valid for ${minutes} minutes. Do not share it.`
+      : `eID: your wallet activation code is ${code}. It is valid for ${minutes} minutes. Do not share it.`,
 };
 
 async function ownerBySerial(context: ServiceContext, serial: string): Promise<CredentialOwner> {
@@ -98,7 +108,7 @@ export function registerWalletRoutes(app: FastifyInstance, context: ServiceConte
       { at: now.toISOString(), event: 'wallet-activation-started', actor: `holder:${auth.account.username}`, certificateId: owner.certificateId, details: { activationId: id, migration } },
     );
 
-    const text = (smsTexts[owner.holder.language] ?? smsTexts.sq!)(code, activationLifetimeSeconds / 60);
+    const text = (smsTexts[owner.holder.language] ?? smsTexts.sq!)(code, activationLifetimeSeconds / 60, migration);
     try {
       await context.notifier.sendSms({ to: owner.holder.phoneNumber, text });
     } catch (cause) {

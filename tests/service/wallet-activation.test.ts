@@ -63,7 +63,7 @@ describe('wallet migration with the simulator', () => {
     expect(activation.migration).toBe(true);
     expect(activation.activationId).toMatch(/^[0-9a-f]{36}$/);
     expect(activation.qrPayload).toBe(`eid-wallet:activate?service=${encodeURIComponent(service.url)}&activation=${activation.activationId}`);
-    expect(sms.latest(phone)!.text).toMatch(/^eID: kodi për lidhjen e portofolit është \d{6}\./);
+    expect(sms.latest(phone)!.text).toMatch(/^eID: kodi për zhvendosjen e portofolit në një telefon tjetër është \d{6}\. Telefoni i vjetër do të ndalojë së punuari\./);
 
     const state = await request(service, 'GET', '/api/v1/wallet', { token });
     expect(state.body.pendingActivation).toEqual({ activationId: activation.activationId, expiresAt: activation.expiresAt });
@@ -134,6 +134,7 @@ describe('wallet migration with the simulator', () => {
 
     const activation = await startActivation(token, phone);
     expect(activation.migration).toBe(false);
+    expect(sms.latest(phone)!.text).toMatch(/^eID: kodi për lidhjen e portofolit është \d{6}\. Vlen 10 minuta\./);
     const device = createDeviceKey();
     const done = await complete(activation.activationId, { code: activation.code, phoneNumber: phone, devicePublicKey: device.publicKeyPem });
     expect(done.status).toBe(200);

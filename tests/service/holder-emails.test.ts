@@ -28,3 +28,19 @@ describe('recovery notice time', () => {
     expect(notice.text).toContain('Koha: 05.12.2026 00:30, ora e Kosovës (UTC+01:00).');
   });
 });
+
+describe('recovery notice advice', () => {
+  const certificate = { kind: 'digital-id' as const, businessName: null, serialNumber: '5a0c31f2' };
+  const notice = (outcome: Parameters<typeof outcomeEmail>[0]['outcome']) =>
+    outcomeEmail({ to: 'drita@example.org', name: 'Drita Berisha', language: 'en', outcome, at: new Date('2026-12-04T12:00:00Z') }).text;
+
+  it('blames the email after an emailed code', () => {
+    expect(notice({ kind: 'usernames' })).toContain('someone else can read your email.');
+    expect(notice({ kind: 'usernames' })).not.toContain('knows your');
+  });
+
+  it('blames the ERC after a reset with it', () => {
+    expect(notice({ kind: 'password-reset-with-erc', certificate })).toContain('someone else knows your user name and ERC.');
+    expect(notice({ kind: 'password-reset-with-erc', certificate })).not.toContain('can read your email');
+  });
+});
