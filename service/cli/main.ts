@@ -24,9 +24,10 @@ Commands:
                                EID_SMS_URL); without it SMS stays in the outbox table
            --trust-proxy LIST  reverse proxies whose X-Forwarded-For names the client
                                address, as IP addresses or CIDR ranges separated by commas
-                               (env EID_TRUST_PROXY), each IPv4 /8 or IPv6 /16 or narrower;
-                               without it the connection's address counts, and clients
-                               behind a proxy share its limits
+                               (env EID_TRUST_PROXY): IPv4 /8 or narrower, IPv6 /16 or
+                               narrower and at most an IPv4 /8 of ::ffff:0:0/96; without
+                               it the connection's address counts, and clients behind a
+                               proxy share its limits
   enroll   Enroll a holder and print the certificate information once
            --data DIR                  data folder (required)
            --kind digital-id|digital-seal  certificate kind (default digital-id)

@@ -46,7 +46,8 @@ export async function runServe(args: string[]): Promise<number> {
   let trustedProxies: string[] | undefined;
   try {
     port = parsePort(values.port);
-    trustedProxies = values['trust-proxy'] === undefined ? undefined : parseTrustedProxies(values['trust-proxy']);
+    if (values['trust-proxy'] !== undefined) trustedProxies = parseTrustedProxies(values['trust-proxy']);
+    else if (process.env.EID_TRUST_PROXY) trustedProxies = parseTrustedProxies(process.env.EID_TRUST_PROXY, 'EID_TRUST_PROXY');
   } catch (error) {
     process.stderr.write(`${(error as Error).message}\n`);
     return 2;

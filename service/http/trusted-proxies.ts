@@ -22,7 +22,7 @@ export function parseTrustedProxies(value: string, source = '--trust-proxy'): st
     }
     if (tooWide(range)) {
       throw new Error(
-        `${source}: "${entry}" is too wide. Any client inside it could choose the address that the sign-in and revocation limits count, so list only the proxies' own addresses (IPv4 /8 or narrower, IPv6 /16 or narrower).`,
+        `${source}: "${entry}" is too wide. Any client inside it could choose the address that the sign-in, recovery and emergency revocation limits count. List only the proxies' own addresses: IPv4 ranges of /8 or narrower, and IPv6 ranges of /16 or narrower that cover at most an IPv4 /8 of the IPv4-mapped addresses (::ffff:0:0/96).`,
       );
     }
   }

@@ -90,6 +90,11 @@ describe('--trust-proxy', () => {
       expect(result.code).toBe(2);
       expect(result.stderr).toContain('--trust-proxy: "0.0.0.0/1" is too wide.');
       expect(await readdir(parent)).toEqual([]);
+
+      const fromEnvironment = await run('npx', ['--no-install', 'eid-service', 'serve', '--port', '0', '--data', data], { env: { ...process.env, EID_TRUST_PROXY: '::ffff:0:0/96' } });
+      expect(fromEnvironment.code).toBe(2);
+      expect(fromEnvironment.stderr).toContain('EID_TRUST_PROXY: "::ffff:0:0/96" is too wide.');
+      expect(await readdir(parent)).toEqual([]);
     } finally {
       await rm(parent, { recursive: true, force: true });
     }
