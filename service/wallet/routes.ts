@@ -51,7 +51,7 @@ function hashActivationCode(context: ServiceContext, activationId: string, code:
   return createHmac('sha256', activationCodeKey(context)).update(`${activationId}:${code}`).digest();
 }
 
-/** The SMS with the activation code. A migration says that the old phone stops working, so that a holder tricked into passing the code on is warned. */
+/** The SMS with the activation code. For a migration it warns that the old phone stops working, in case the holder was tricked into passing the code on. */
 const smsTexts: Record<string, (code: string, minutes: number, migration: boolean) => string> = {
   sq: (code, minutes, migration) =>
     migration
