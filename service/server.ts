@@ -5,7 +5,6 @@ import type { EnrollmentResult } from '../common/api/schemas';
 import { openServiceContext, setPublicUrl } from './context';
 import { enrollDemoHolder } from './enrollment/demo';
 import { buildApp } from './http/app';
-import { parseTrustedProxies } from './http/trusted-proxies';
 import { createLogger, type Logger } from './log/logger';
 import type { RecoveryThrottlePolicies } from './recovery/policy';
 
@@ -26,8 +25,8 @@ export interface ServiceOptions {
   /** SMS gateway URL; EID_SMS_URL when missing; without either, SMS stays in the outbox. */
   smsUrl?: string;
   /**
-   * Reverse proxies whose X-Forwarded-For the service believes, as IP addresses or CIDR ranges;
-   * EID_TRUST_PROXY (comma-separated) when missing. None by default.
+   * Reverse proxies whose X-Forwarded-For the service trusts, as IP addresses or CIDR ranges
+   * already checked by parseTrustedProxies. None by default; `serve` reads EID_TRUST_PROXY.
    */
   trustedProxies?: string[];
   logger?: Logger;
@@ -63,7 +62,7 @@ export async function startService(options: ServiceOptions): Promise<RunningServ
     notifications: { smtpUrl: options.smtpUrl, smsUrl: options.smsUrl },
   });
 
-  const trustedProxies = options.trustedProxies ?? (process.env.EID_TRUST_PROXY ? parseTrustedProxies(process.env.EID_TRUST_PROXY, 'EID_TRUST_PROXY') : []);
+  const trustedProxies = options.trustedProxies ?? [];
   const app = await buildApp(context, { portalDir: options.portalDir ?? defaultPortalDir, recoveryThrottle: options.recoveryThrottle, trustedProxies });
   try {
     await app.listen({ host, port: options.port ?? 8080 });
