@@ -31,14 +31,3 @@ export function formatHolderTime(at: Date): LocalTime {
   const offset = zone === 'GMT' ? 'UTC+00:00' : zone.replace('GMT', 'UTC');
   return { time: `${part.day}.${part.month}.${part.year} ${part.hour}:${part.minute}`, offset };
 }
-
-const timeLineTexts: Record<'sq' | 'sr-Latn' | 'en', (at: LocalTime) => string> = {
-  sq: ({ time, offset }) => `Koha: ${time}, ora e Kosovës (${offset}).`,
-  'sr-Latn': ({ time, offset }) => `Vreme: ${time}, vreme na Kosovu (${offset}).`,
-  en: ({ time, offset }) => `Time: ${time}, Kosovo time (${offset}).`,
-};
-
-/** Returns the line that tells a holder, in an email, when something happened. */
-export function timeLine(language: 'sq' | 'sr-Latn' | 'en', at: Date): string {
-  return timeLineTexts[language](formatHolderTime(at));
-}

@@ -1,13 +1,11 @@
 import type { RecoveryWant } from '../../common/api/recovery';
-import { timeLine } from '../notifications/local-time';
+import { emailLanguageOf, escapeHtml, portalName, timeLine, type EmailLanguage as Language } from '../notifications/email-language';
 import type { EmailMessage } from '../notifications/notifier';
 
 /**
  * The recovery emails in the holder's language (holders.language: sq, sr-Latn or en; anything
  * else gets Albanian). Subjects never carry the code or any other secret.
  */
-
-type Language = 'sq' | 'sr-Latn' | 'en';
 
 /** A certificate as the notices name it. */
 export interface CertificateLabel {
@@ -22,10 +20,6 @@ export type RecoveryOutcome =
   | { kind: 'erc-shown'; certificate: CertificateLabel }
   | { kind: 'password-reset'; certificate: CertificateLabel }
   | { kind: 'password-reset-with-erc'; certificate: CertificateLabel };
-
-function languageOf(language: string): Language {
-  return language === 'sr-Latn' || language === 'en' ? language : 'sq';
-}
 
 const wantTexts: Record<Language, Record<RecoveryWant, string>> = {
   sq: { username: 'emrin e përdoruesit', erc: 'kodin ERC', password: 'fjalëkalimin' },
@@ -48,16 +42,6 @@ const greetings: Record<Language, (name: string) => string> = {
   en: (name) => `Hello ${name},`,
 };
 
-const signature: Record<Language, string> = {
-  sq: 'Vetëshërbimi eID',
-  'sr-Latn': 'eID samousluga',
-  en: 'eID Self-Service',
-};
-
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
-}
-
 /** Builds the plain text and the HTML body from the same paragraphs; `highlight` is shown large in HTML. */
 function message(to: string, subject: string, paragraphs: string[], highlight?: { index: number; text: string }): EmailMessage {
   const textParts = [...paragraphs];
@@ -76,7 +60,7 @@ function message(to: string, subject: string, paragraphs: string[], highlight?: 
 
 /** The email with the one-time code. */
 export function codeEmail(options: { to: string; name: string; language: string; want: RecoveryWant; code: string; validMinutes: number }): EmailMessage {
-  const language = languageOf(options.language);
+  const language = emailLanguageOf(options.language);
   const what = wantTexts[language][options.want];
   const minutes = options.validMinutes;
   const texts: Record<Language, { subject: string; paragraphs: string[] }> = {
@@ -87,7 +71,7 @@ export function codeEmail(options: { to: string; name: string; language: string;
         `Në portalin Vetëshërbimi eID u kërkua rikthimi i të dhënave: ${what}. Kodi juaj është:`,
         `Kodi vlen ${minutes} minuta dhe përdoret vetëm një herë. Mos ia tregoni askujt: stafi i portalit nuk jua kërkon kurrë.`,
         'Nëse këtë kërkesë nuk e keni bërë ju, mos bëni asgjë: pa këtë kod nuk ndryshon asgjë. Nëse merrni shpesh email të tillë, njoftoni sportelin e ARC-së ose të ARBK-së.',
-        signature.sq,
+        portalName.sq,
       ],
     },
     'sr-Latn': {
@@ -97,7 +81,7 @@ export function codeEmail(options: { to: string; name: string; language: string;
         `Na portalu eID samousluga zatražen je povraćaj ${what}. Vaš kod je:`,
         `Kod važi ${minutes} minuta i može se upotrebiti samo jednom. Nemojte ga nikome davati: osoblje portala ga nikada ne traži.`,
         'Ako vi niste podneli ovaj zahtev, ne morate ništa da radite: bez ovog koda ništa se ne menja. Ako često dobijate ovakve poruke, obavestite šalter ARC-a ili ARBK-a.',
-        signature['sr-Latn'],
+        portalName['sr-Latn'],
       ],
     },
     en: {
@@ -107,7 +91,7 @@ export function codeEmail(options: { to: string; name: string; language: string;
         `Someone asked the eID Self-Service portal to recover ${what} of your certificates. Your code is:`,
         `The code is valid for ${minutes} minutes and works once. Do not share it: the portal staff never ask for it.`,
         'If you did not ask for this, do nothing: without this code nothing changes. If such emails keep coming, tell an ARC or ARBK office.',
-        signature.en,
+        portalName.en,
       ],
     },
   };
@@ -117,7 +101,7 @@ export function codeEmail(options: { to: string; name: string; language: string;
 
 /** The notice sent after a recovery step succeeded: what was recovered and what to do if it was not the holder. */
 export function outcomeEmail(options: { to: string; name: string; language: string; outcome: RecoveryOutcome; at: Date }): EmailMessage {
-  const language = languageOf(options.language);
+  const language = emailLanguageOf(options.language);
   const outcome = options.outcome;
 
   const happened: Record<Language, string> = (() => {
@@ -169,5 +153,5 @@ export function outcomeEmail(options: { to: string; name: string; language: stri
     en: 'Your certificate information was recovered',
   };
 
-  return message(options.to, subjects[language], [greetings[language](options.name), happened[language], timeLine(language, options.at), notYou[language], signature[language]]);
+  return message(options.to, subjects[language], [greetings[language](options.name), happened[language], timeLine(language, options.at), notYou[language], portalName[language]]);
 }

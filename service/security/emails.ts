@@ -1,6 +1,6 @@
 import type { CertificateKind } from '../../common/domain';
 import type { ServiceContext } from '../context';
-import { timeLine } from '../notifications/local-time';
+import { emailLanguageOf, escapeHtml, portalName, timeLine, type EmailLanguage as Language } from '../notifications/email-language';
 import type { CredentialOwner } from './security-store';
 
 /**
@@ -19,8 +19,6 @@ export type SecurityEmailEvent =
   | 'wallet-migrated'
   | 'certificate-revoked';
 
-type Language = 'sq' | 'sr-Latn' | 'en';
-
 /** The certificate and holder an email is about. */
 type EmailedOwner = Pick<CredentialOwner, 'certificateId' | 'serialNumber' | 'kind' | 'businessName' | 'holder'>;
 
@@ -33,7 +31,6 @@ interface Texts {
   notYou: string;
   /** The advice after a revocation, which cannot be undone, in place of `notYou`. */
   notYouRevoked: string;
-  signature: string;
 }
 
 const texts: Record<Language, Texts> = {
@@ -66,7 +63,6 @@ const texts: Record<Language, Texts> = {
       kind === 'digital-seal' ? `Certifikata: vula digjitale e ${businessName ?? ''}, nr. serik ${serialNumber}.` : `Certifikata: ID digjitale, nr. serik ${serialNumber}.`,
     notYou: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe, nëse është nevoja, revokoni certifikatën me ERC-në.',
     notYouRevoked: 'Nëse nuk e bëtë ju këtë, ndryshoni fjalëkalimin menjëherë dhe paraqituni në një zyrë për një certifikatë të re.',
-    signature: 'Vetëshërbimi eID',
   },
   'sr-Latn': {
     subject: {
@@ -97,7 +93,6 @@ const texts: Record<Language, Texts> = {
       kind === 'digital-seal' ? `Sertifikat: digitalni pečat ${businessName ?? ''}, serijski broj ${serialNumber}.` : `Sertifikat: digitalna lična karta, serijski broj ${serialNumber}.`,
     notYou: 'Ako to niste bili vi, odmah promenite lozinku i, ako je potrebno, opozovite sertifikat pomoću ERC koda.',
     notYouRevoked: 'Ako to niste bili vi, odmah promenite lozinku i obratite se kancelariji radi novog sertifikata.',
-    signature: 'eID samousluga',
   },
   en: {
     subject: {
@@ -128,27 +123,18 @@ const texts: Record<Language, Texts> = {
       kind === 'digital-seal' ? `Certificate: the digital seal of ${businessName ?? ''}, serial number ${serialNumber}.` : `Certificate: the digital ID, serial number ${serialNumber}.`,
     notYou: 'If this was not you, change your password at once and, if needed, revoke the certificate with your ERC.',
     notYouRevoked: 'If this was not you, change your password at once and go to an office for a new certificate.',
-    signature: 'eID Self-Service',
   },
 };
-
-function escapeHtml(value: string): string {
-  return value.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
-}
-
-function languageOf(language: string): Language {
-  return language === 'sr-Latn' || language === 'en' ? language : 'sq';
-}
 
 /** Builds the subject, plain text and HTML of one security email in the holder's language. */
 export function buildSecurityEmail(event: SecurityEmailEvent, owner: EmailedOwner, at: Date) {
   const { holder } = owner;
-  const language = languageOf(holder.language);
+  const language = emailLanguageOf(holder.language);
   const t = texts[language];
   const name = `${holder.givenName} ${holder.surname}`;
   const advice = event === 'certificate-revoked' ? t.notYouRevoked : t.notYou;
   const certificate = t.certificate(owner.kind, owner.serialNumber, owner.businessName);
-  const paragraphs = [t.greeting(name), t.body[event], certificate, timeLine(language, at), advice, t.signature];
+  const paragraphs = [t.greeting(name), t.body[event], certificate, timeLine(language, at), advice, portalName[language]];
   return {
     subject: t.subject[event],
     text: `${paragraphs.join('\n\n')}\n`,
