@@ -142,14 +142,15 @@ async function activate(values: Record<string, string | boolean | undefined>): P
   const phoneNumber = required(values, 'phone');
 
   // Checked here, so that a typing mistake names its option instead of coming back as a refusal.
+  // The messages leave out the code and the phone number, which stderr logs must not keep.
   if (!ActivationParamsSchema.shape.id.safeParse(id).success) {
     throw new UsageError(`--activation "${id}" is not an activation ID. Copy the ID shown next to the QR code in Identity management.`);
   }
   if (!CompleteActivationRequestSchema.shape.code.safeParse(code).success) {
-    throw new UsageError(`--code must be the ${activationCodeLength.min} to ${activationCodeLength.max} digits of the SMS, not "${code}".`);
+    throw new UsageError(`--code must be the ${activationCodeLength.min} to ${activationCodeLength.max} digits of the SMS, with nothing else.`);
   }
   if (!CompleteActivationRequestSchema.shape.phoneNumber.safeParse(phoneNumber).success) {
-    throw new UsageError(`--phone must be the enrollment phone number in international form, such as +38344123456, not "${phoneNumber}".`);
+    throw new UsageError('--phone must be the enrollment phone number in international form, such as +38344123456.');
   }
 
   const result = await client.callWith('completeWalletActivation', {

@@ -73,13 +73,14 @@ describe('wallet migration with the simulator', () => {
     // The simulator catches typing mistakes itself, names the option, and exits with status 2.
     const typos: Array<[string[], string]> = [
       [['--activation', 'xyz', '--code', activation.code, '--phone', phone], '--activation "xyz" is not an activation ID.'],
-      [['--activation', activation.activationId, '--code', '12', '--phone', phone], '--code must be the 6 to 8 digits of the SMS, not "12".'],
+      [['--activation', activation.activationId, '--code', '12', '--phone', phone], '--code must be the 6 to 8 digits of the SMS, with nothing else.'],
       [['--activation', activation.activationId, '--code', activation.code, '--phone', '044123456'], '--phone must be the enrollment phone number in international form'],
     ];
     for (const [options, message] of typos) {
       const typo = await runWallet(['activate', '--state', newState, '--service', service.url, ...options]);
       expect(typo.code, message).toBe(2);
       expect(typo.stderr).toContain(message);
+      expect(typo.stderr).not.toContain('044123456');
     }
 
     const activated = await runWallet(['activate', '--state', newState, '--service', service.url, '--activation', activation.activationId, '--code', activation.code, '--phone', phone]);
